@@ -1,0 +1,63 @@
+"""Amount text -> integer minor units for whole polars columns, exactly.
+
+Importers hand over amounts as text; these expressions clean bank notation
+("1,234.56", "(12.50)", "12.50-", "$5", "1.234,56") into plain decimal text and
+then into Int64 minor units by string arithmetic, so no float ever touches an
+amount. ``ledgerkit.money`` is the scalar counterpart.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+
+
+def normalize_text(expr: pl.Expr, *, decimal_comma: bool = False) -> pl.Expr:
+    """Bank amount text -> plain decimal text ("-1234.56"); unparseable stays as is
+    and is reported by ``to_minor``."""
+    s = expr.cast(pl.String).str.strip_chars().str.replace_all(r"[\s$€£¥\u00a0']", "")
+    paren = s.str.starts_with("(") & s.str.ends_with(")")
+    s = pl.when(paren).then(s.str.slice(1, s.str.len_chars() - 2)).otherwise(s)
+    trailing_minus = s.str.ends_with("-") & (s.str.len_chars() > 1)
+    s = pl.when(trailing_minus).then(s.str.slice(0, s.str.len_chars() - 1)).otherwise(s)
+    s = s.str.strip_suffix("+")
+    if decimal_comma:
+        s = s.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
+    else:
+        lone_comma = s.str.contains(r"^[+-]?\d+,\d{1,2}$")
+        s = pl.when(lone_comma).then(s.str.replace(",", ".", literal=True)).otherwise(
+            s.str.replace_all(",", "", literal=True)
+        )
+    negate = paren ^ trailing_minus
+    already_neg = s.str.starts_with("-")
+    body = s.str.strip_prefix("-").str.strip_prefix("+")
+    return (
+        pl.when(negate & ~already_neg).then(pl.lit("-") + body)
+        .when(negate & already_neg).then(body)
+        .otherwise(s.str.strip_prefix("+"))
+    )
+
+
+def to_minor(expr: pl.Expr, exponent: int | pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Plain decimal text -> (Int64 minor units, invalid flag, excess-decimals flag).
+
+    ``exponent`` may be a column (per-account currencies in one batch). Units are
+    truncated when there are excess decimals; callers refuse or round explicitly
+    with ``round_half_even``.
+    """
+    s = expr.cast(pl.String).str.strip_chars()
+    valid = s.str.contains(_PLAIN).fill_null(False)
+    neg = s.str.starts_with("-")
+    body = s.str.strip_prefix("-").str.strip_prefix("+")
+    parts = body.str.split_exact(".", 1)
+    whole = parts.struct.field("field_0").fill_null("")
+    frac = parts.struct.field("field_1").fill_null("")
+    exp = exponent if isinstance(exponent, pl.Expr) else pl.lit(exponent)
+    kept = frac.str.slice(0, exp).str.pad_end(exp, "0")
+    rest = frac.str.slice(exp)
+    digits = (pl.when(whole == "").then(pl.lit("0")).otherwise(whole) + kept)
+    units = pl.when(valid).then(digits.cast(pl.Int64, strict=False)).otherwise(None)
+    units = pl.when(neg).then(-units).otherwise(units)
+    excess = valid & rest.str.contains("[1-9]").fill_null(False)
+    return units, ~valid, excess

@@ -1,0 +1,55 @@
+"""Forward-only schema migrations.
+
+A new database gets the current schema in one ``create_all`` and the latest
+version number. An older database runs each migration above its version, in
+order, inside one transaction. To change the schema: edit ``schema.py`` and
+append a migration here that brings an existing database to the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from . import schema
+
+Migration = Callable[[sa.Connection], None]
+
+# MIGRATIONS[n] brings a database from version n+1 to n+2. Version 1 is the
+# first schema (created whole); append functions for every later version.
+MIGRATIONS: list[Migration] = []
+
+LATEST = 1 + len(MIGRATIONS)
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(
+        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).first()
+    return int(row[0]) if row else 0
+
+
+def _set_version(conn: sa.Connection, version: int) -> None:
+    conn.execute(sa.delete(schema.meta).where(schema.meta.c.key == "schema_version"))
+    conn.execute(sa.insert(schema.meta).values(key="schema_version", value=str(version)))
+
+
+def upgrade(conn: sa.Connection) -> int:
+    """Bring the database to LATEST; returns the version it was at."""
+    version = current_version(conn)
+    if version > LATEST:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this ledgerkit ({LATEST}); upgrade ledgerkit"
+        )
+    if version == 0:
+        schema.metadata.create_all(conn)
+        _set_version(conn, LATEST)
+        return 0
+    for step in range(version, LATEST):
+        MIGRATIONS[step - 1](conn)
+    if version != LATEST:
+        _set_version(conn, LATEST)
+    return version
