@@ -14,29 +14,19 @@ _PLAIN = r"^[+-]?(\d+\.?\d*|\.\d+)$"
 
 
 def normalize_text(expr: pl.Expr, *, decimal_comma: bool = False) -> pl.Expr:
-    """Bank amount text -> plain decimal text ("-1234.56"); unparseable stays as is
-    and is reported by ``to_minor``."""
-    s = expr.cast(pl.String).str.strip_chars().str.replace_all(r"[\s$€£¥\u00a0']", "")
-    paren = s.str.starts_with("(") & s.str.ends_with(")")
-    s = pl.when(paren).then(s.str.slice(1, s.str.len_chars() - 2)).otherwise(s)
-    trailing_minus = s.str.ends_with("-") & (s.str.len_chars() > 1)
-    s = pl.when(trailing_minus).then(s.str.slice(0, s.str.len_chars() - 1)).otherwise(s)
-    s = s.str.strip_suffix("+")
+    """Bank amount text -> plain decimal text ("-1234.56").
+
+    A chain of regex replacements (no per-row branching): currency symbols and
+    spaces go, "(12.50)" and "12.50-" become "-12.50", thousands separators go,
+    a lone decimal comma ("12,5") becomes a point. Text that is still not a
+    number is left as is and reported by ``to_minor``.
+    """
+    s = expr.cast(pl.String).str.replace_all(r"[\s$€£¥\u00a0']", "")
+    s = s.str.replace(r"^\((.*)\)$", "-$1").str.replace(r"^(.+)-$", "-$1").str.replace(r"^--", "")
+    s = s.str.replace(r"^\+", "").str.replace(r"^-\+", "-").str.replace(r"^(.+)\+$", "$1")
     if decimal_comma:
-        s = s.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
-    else:
-        lone_comma = s.str.contains(r"^[+-]?\d+,\d{1,2}$")
-        s = pl.when(lone_comma).then(s.str.replace(",", ".", literal=True)).otherwise(
-            s.str.replace_all(",", "", literal=True)
-        )
-    negate = paren ^ trailing_minus
-    already_neg = s.str.starts_with("-")
-    body = s.str.strip_prefix("-").str.strip_prefix("+")
-    return (
-        pl.when(negate & ~already_neg).then(pl.lit("-") + body)
-        .when(negate & already_neg).then(body)
-        .otherwise(s.str.strip_prefix("+"))
-    )
+        return s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    return s.str.replace(r"^([+-]?\d+),(\d{1,2})$", "$1.$2").str.replace_all(",", "", literal=True)
 
 
 def to_minor(expr: pl.Expr, exponent: int | pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

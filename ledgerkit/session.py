@@ -101,16 +101,22 @@ class Session(ReviewMixin, ExportMixin):
                      **options) -> ImportRecord:
         c = self.client(client)
         account_id = self.account(c, account).id if account is not None else None
-        return ingest.import_files(self.store, c.id, paths, account_id=account_id, actor=self.actor,
-                                   options=options)
+        record = ingest.import_files(self.store, c.id, paths, account_id=account_id, actor=self.actor,
+                                     options=options)
+        if record.added:
+            self.evaluate(c)   # new transactions land in a review state (ReviewMixin)
+        return record
 
     def import_bytes(self, client: str | int | Client, filename: str, data: bytes,
                      account: str | int | None = None, **options) -> FileResult:
         """Import an uploaded file (dashboard drag-and-drop): the same path as the CLI."""
         c = self.client(client)
         account_id = self.account(c, account).id if account is not None else None
-        return ingest.import_file(self.store, c.id, Path(filename), data=data, account_id=account_id,
-                                  actor=self.actor, options=options, display_name=filename)
+        result = ingest.import_file(self.store, c.id, Path(filename), data=data, account_id=account_id,
+                                    actor=self.actor, options=options, display_name=filename)
+        if result.added:
+            self.evaluate(c)   # new transactions land in a review state (ReviewMixin)
+        return result
 
     # -- transactions and documents --------------------------------------
 

@@ -22,7 +22,7 @@ from ..model import AccountKind
 Col = str | int
 Cols = Col | tuple[Col, ...]
 
-US = ("%m/%d/%Y",)
+US = ("%m/%d/%Y", "%m/%d/%y")
 UK = ("%d/%m/%Y",)
 DE = ("%d.%m.%Y", "%d.%m.%y")
 ISO = ("%Y-%m-%d",)
@@ -72,7 +72,8 @@ class CsvSpec:
 
     @property
     def headerless(self) -> bool:
-        return not self.header
+        """No header line: columns are positions and ``line_pattern`` recognises the data."""
+        return bool(self.line_pattern)
 
 
 def cols(value: Cols | None) -> tuple[Col, ...]:
@@ -479,9 +480,9 @@ def spec_from_mapping(text: str) -> CsvSpec:
             raise Invalid(f"unknown encoding {fields['encoding']!r}") from None
     names = tuple(v for k, v in fields.items() if k in {"date", "amount", "debit", "credit", "indicator"}
                   and isinstance(v, str))
-    spec = CsvSpec(pairs.get("name") or "CSV import", header=names if header else (), **fields,
-                   **{k: v for k, v in flags.items()})
-    return replace(spec, line_pattern=".*") if not header else spec
+    spec = CsvSpec(pairs.get("name") or "CSV import", header=names if header else (), **fields, **flags)
+    # header=no: every line is data; header=yes without names: the header is the line after ``skip``
+    return replace(spec, line_pattern=".") if not header else spec
 
 
 def _flag(key: str, value: str) -> bool:

@@ -85,8 +85,8 @@ transactions = sa.Table(
     sa.Column("source_sha256", sa.String(64), nullable=False),
     sa.Column("source_row", sa.Integer, nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
-    sa.UniqueConstraint("account_id", "identity", name="uq_transactions_identity"),
-    sa.Index("ix_transactions_account_posted", "account_id", "posted"),
+    # a named index (not a constraint) so that bulk loads may rebuild it
+    sa.Index("uq_transactions_identity", "account_id", "identity", unique=True),
 )
 
 balances = sa.Table(

@@ -1,0 +1,638 @@
+"""Export batches: select approved rows, render, write atomically, record, move to exported.
+
+The one place where exporting touches the store and the file system:
+
+1. ``select`` reads the approved codings of a client (optionally one account
+   and a date range) as an export frame (see ``frame``), with the bookkeeper's
+   payee, description, memo, account, class, splits and transfer resolved.
+   A transaction that was already written by an earlier batch is never
+   selected again; that needs an explicit re-export.
+2. The format's ``render`` turns the frame into files (split when the target
+   has a size limit). Formats that add transactions leave approved-BLUE rows
+   out (they are already in the books); Web Connect and OFX carry them.
+3. ``run`` writes each file to a temporary name beside its target (fsync),
+   keeps a copy of the bytes in the workspace archive, then records the batch
+   (files with SHA-256, one item per transaction with its FITID, who, when),
+   moves the codings from approved to exported (refusing if any changed since
+   they were read) and commits; only then are the files renamed into place.
+   A crash never leaves a half file under the target name, and a file under
+   the target name always belongs to a recorded batch.
+4. A re-export renders the transactions of an earlier batch again with the
+   FITIDs they were given and records a new batch; states do not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+
+from .. import audit
+from ..errors import Conflict, Invalid, NotFound
+from ..money import exponent, from_minor
+from ..store import Store, schema, utcnow
+from ..store import export_tables as xt
+from . import FORMATS, FormatSpec, fitid, spec, text
+from .base import DEFAULT_BANKID, DEFAULT_BID, DEFAULT_ORG, Context, Rendered, StatementAccount
+from .frame import SPLIT_TYPE, conform, unbalanced_splits
+
+T, A, C = schema.transactions, schema.accounts, schema.codings
+ITEMS = xt.export_items
+
+
+# -- results ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    path: str
+    sha256: str
+    transactions: int
+    size: int
+    account_id: int | None = None
+    part: int = 1
+    parts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What one export or re-export did."""
+
+    batch: int
+    format: str
+    files: tuple[ExportFile, ...]
+    transactions: int                  # written into the files
+    total: Decimal                     # signed sum of what was written
+    matched: int = 0                   # approved BLUE left out (already in the books)
+    reexport_of: int | None = None
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "batch": self.batch, "format": self.format,
+            "files": [{"path": f.path, "sha256": f.sha256, "transactions": f.transactions, "size": f.size,
+                       "account": f.account_id, "part": f.part, "parts": f.parts} for f in self.files],
+            "transactions": self.transactions, "total": str(self.total),
+            "totals": {k: str(v) for k, v in self.totals.items()},
+            "matched_left_out": self.matched, "reexport_of": self.reexport_of,
+            "notes": list(self.notes), "warnings": list(self.warnings),
+        }
+
+
+# -- selection -------------------------------------------------------------------
+
+def _ready(store: Store) -> None:
+    if not getattr(store, "_export_tables_ready", False):
+        with store.begin() as conn:
+            xt.ensure(conn)
+        store._export_tables_ready = True
+
+
+def _accounts(conn: sa.Connection, client_id: int) -> pl.DataFrame:
+    S = xt.export_settings
+    q = (sa.select(A.c.id.label("account_id"), A.c.name, A.c.kind, A.c.currency, A.c.bank_id, A.c.number,
+                   S.c.intu_bid, S.c.org, S.c.fid, S.c.bank_id.label("s_bank_id"), S.c.acct_id,
+                   S.c.book_account)
+         .select_from(A.outerjoin(S, S.c.account_id == A.c.id)).where(A.c.client_id == client_id)
+         .order_by(A.c.id))
+    rows = [dict(r._mapping) for r in conn.execute(q)]
+    frame = pl.DataFrame(rows, schema={
+        "account_id": pl.Int64, "name": pl.String, "kind": pl.String, "currency": pl.String,
+        "bank_id": pl.String, "number": pl.String, "intu_bid": pl.String, "org": pl.String, "fid": pl.String,
+        "s_bank_id": pl.String, "acct_id": pl.String, "book_account": pl.String}, orient="row")
+    return frame.with_columns(
+        book_name=pl.when(pl.col("book_account").fill_null("").str.strip_chars() != "")
+        .then(pl.col("book_account")).otherwise(pl.col("name")))
+
+
+def _fetch(conn: sa.Connection, query: sa.Select) -> tuple[list[str], list[tuple]]:
+    """Run a Core select on the driver's own cursor: plain tuples, no per-row type
+    processing (100k rows in a fraction of the time). Dates arrive as the driver
+    gives them (ISO text on SQLite) and are parsed by polars."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    sqlite = conn.dialect.name == "sqlite"
+
+    def bind(v):
+        return v.isoformat() if sqlite and isinstance(v, dt.date) else v
+
+    if compiled.positional:
+        args = tuple(bind(params[k]) for k in compiled.positiontup)
+    else:
+        args = {k: bind(v) for k, v in params.items()}
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        names = [d[0] for d in cursor.description]
+        return names, cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: list[int] | None = None,
+           date_from: dt.date | None = None, date_to: dt.date | None = None,
+           batch: int | None = None, states: tuple[str, ...] | None = ("approved",)) -> pl.DataFrame:
+    """The export frame of a client's codings (plus ``state``, ``coding_version``);
+    ``batch`` limits it to the transactions of an earlier export batch."""
+    def first_set(*cols):
+        whens = [(sa.func.trim(c) != "", c) for c in cols[:-1]]
+        return sa.case(*whens, else_=cols[-1])
+
+    q = (sa.select(T.c.id.label("transaction_id"), T.c.account_id, T.c.posted, T.c.amount,
+                   first_set(C.c.payee, T.c.payee, C.c.description, T.c.description).label("payee"),
+                   first_set(C.c.description, T.c.description, T.c.payee).label("description"),
+                   first_set(C.c.memo, T.c.memo).label("memo"),
+                   T.c.check_number, T.c.type, T.c.identity, C.c.state, C.c.account.label("category"), C.c.class_,
+                   sa.cast(C.c.splits, sa.Text).label("splits_json"), C.c.transfer_to, C.c.match_id,
+                   C.c.version.label("coding_version"))
+         .select_from(T.join(A, A.c.id == T.c.account_id).join(C, C.c.transaction_id == T.c.id))
+         .where(A.c.client_id == client_id)
+         .order_by(T.c.account_id, T.c.posted, T.c.id))
+    if states is not None:
+        q = q.where(C.c.state.in_(states))
+    if account_ids:
+        q = q.where(T.c.account_id.in_(account_ids))
+    if date_from is not None:
+        q = q.where(T.c.posted >= date_from)
+    if date_to is not None:
+        q = q.where(T.c.posted <= date_to)
+    if batch is not None:
+        q = q.where(T.c.id.in_(sa.select(ITEMS.c.transaction_id).where(ITEMS.c.batch_id == batch)))
+    names, rows = _fetch(conn, q)
+    ints = {"transaction_id", "account_id", "amount", "transfer_to", "match_id", "coding_version"}
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    raw = pl.DataFrame({n: pl.Series(n, c, dtype=pl.Int64 if n in ints else (None if n == "posted" else pl.String))
+                        for n, c in zip(names, columns, strict=True)})
+    posted = raw["posted"]
+    if posted.dtype == pl.String:
+        raw = raw.with_columns(pl.col("posted").str.slice(0, 10).str.to_date("%Y-%m-%d"))
+    elif posted.dtype != pl.Date:
+        raw = raw.with_columns(pl.col("posted").cast(pl.Date))
+    accs = _accounts(conn, client_id)
+    info = accs.select("account_id", pl.col("book_name").alias("account_name"), pl.col("kind").alias("account_kind"),
+                       "currency")
+    transfer = accs.select(pl.col("account_id").alias("transfer_to"), pl.col("book_name").alias("transfer_account"),
+                           pl.col("kind").alias("transfer_kind"))
+    exps = pl.DataFrame({"currency": accs["currency"].unique().to_list()}).with_columns(
+        exp=pl.col("currency").map_elements(exponent, return_dtype=pl.Int32))
+    s = pl.col
+    frame = (raw.join(info, on="account_id", how="left", maintain_order="left")
+             .join(transfer, on="transfer_to", how="left", maintain_order="left")
+             .join(exps, on="currency", how="left", maintain_order="left")
+             .with_columns(
+                 splits=s("splits_json").str.json_decode(SPLIT_TYPE),
+                 matched=s("match_id").is_not_null(),
+             ))
+    extra = frame.select("state", "coding_version")
+    return pl.concat([conform(frame), extra], how="horizontal")
+
+
+def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Series) -> pl.DataFrame:
+    """FITIDs and batches of these transactions in earlier batches (oldest batch first)."""
+    B = xt.export_batches
+    q = (sa.select(ITEMS.c.transaction_id, ITEMS.c.fitid, ITEMS.c.batch_id, ITEMS.c.written)
+         .select_from(ITEMS.join(B, B.c.id == ITEMS.c.batch_id)).where(B.c.client_id == client_id)
+         .order_by(ITEMS.c.batch_id))
+    rows = conn.execute(q).fetchall()
+    prev = pl.DataFrame(rows, schema={"transaction_id": pl.Int64, "fitid": pl.String, "batch_id": pl.Int64,
+                                      "written": pl.Boolean}, orient="row")
+    return prev.filter(pl.col("transaction_id").is_in(transaction_ids.implode()))
+
+
+# -- statement accounts (Web Connect, OFX) ------------------------------------------
+
+_BID = re.compile(rb"<INTU\.BID>\s*([0-9]{1,10})")
+_ORG = re.compile(rb"<ORG>\s*([^<\r\n]{1,32})")
+_FID = re.compile(rb"<FID>\s*([^<\r\n]{1,32})")
+
+
+def sniff_bid(store: Store, conn: sa.Connection, account_id: int) -> tuple[str, str, str] | None:
+    """(INTU.BID, ORG, FID) from the bank's own Web Connect files imported into this account."""
+    shas = [r[0] for r in conn.execute(sa.select(T.c.source_sha256).where(T.c.account_id == account_id)
+                                       .group_by(T.c.source_sha256).limit(50))]
+    for sha in shas:
+        try:
+            head = store.archive.read(sha)[:16384]
+        except OSError:
+            continue
+        m = _BID.search(head)
+        if m:
+            org = _ORG.search(head)
+            fid = _FID.search(head)
+            dec = lambda x: x.group(1).decode("ascii", "replace").strip() if x else ""  # noqa: E731
+            return m.group(1).decode(), dec(org), dec(fid)
+    return None
+
+
+def balance_timeline(conn: sa.Connection, account_id: int):
+    """A function date -> the account's ledger balance at the end of that day (minor units).
+
+    Anchored on the bank's latest reported ledger balance when there is one
+    (moved by the transactions between), else the sum of all transactions.
+    """
+    daily = conn.execute(sa.select(T.c.posted, sa.func.sum(T.c.amount)).where(T.c.account_id == account_id)
+                         .group_by(T.c.posted).order_by(T.c.posted)).fetchall()
+    dates = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d, _ in daily]
+    prefix = []
+    run = 0
+    for _, amount in daily:
+        run += int(amount)
+        prefix.append(run)
+    B = schema.balances
+    anchor = conn.execute(sa.select(B.c.amount, B.c.as_of).where(B.c.account_id == account_id,
+                                                                  B.c.kind == "ledger")
+                          .order_by(B.c.as_of.desc(), B.c.id.desc()).limit(1)).first()
+
+    from bisect import bisect_right
+
+    def upto(d: dt.date) -> int:
+        i = bisect_right(dates, d)
+        return prefix[i - 1] if i else 0
+
+    if anchor is None:
+        return upto
+    as_of = anchor.as_of if isinstance(anchor.as_of, dt.date) else dt.date.fromisoformat(anchor.as_of)
+    base = int(anchor.amount) - upto(as_of)
+    return lambda d: base + upto(d)
+
+
+def statement_accounts(store: Store, conn: sa.Connection, client_id: int, account_ids: list[int]
+                       ) -> tuple[dict[int, StatementAccount], dict[int, dict]]:
+    """StatementAccount per account, and the settings to remember for those not yet set."""
+    accs = _accounts(conn, client_id).filter(pl.col("account_id").is_in(account_ids))
+    out, remember = {}, {}
+    for r in accs.iter_rows(named=True):
+        aid = r["account_id"]
+        bid, org, fid = r["intu_bid"], r["org"], r["fid"]
+        if not bid:
+            sniffed = sniff_bid(store, conn, aid)
+            bid, org, fid = sniffed if sniffed else (DEFAULT_BID, DEFAULT_ORG, DEFAULT_BID)
+            org = org or DEFAULT_ORG
+        bank_id = r["s_bank_id"] or "".join(c for c in (r["bank_id"] or "") if c.isdigit())[:9] or DEFAULT_BANKID
+        acct_id = r["acct_id"] or "".join(c for c in text.fold_ascii(r["number"] or "")
+                                          if c.isalnum() or c == "-")[-22:] or f"{aid:010d}"
+        out[aid] = StatementAccount(aid, r["book_name"], r["kind"], r["currency"], bank_id, acct_id, bid,
+                                    org or "", fid or "", balance_timeline(conn, aid))
+        if not (r["intu_bid"] and r["s_bank_id"] and r["acct_id"]):
+            remember[aid] = {"intu_bid": bid, "org": org or "", "fid": fid or "", "bank_id": bank_id,
+                             "acct_id": acct_id}
+    return out, remember
+
+
+def register_known(conn: sa.Connection, client_id: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Account and name lists the client's register (imported from the books) already has.
+
+    Reads any review-engine table whose name starts with ``register`` and has a
+    ``client_id`` column: values of its account-like columns (``account``,
+    ``category``, ``account_name``) and name-like columns (``name``, ``payee``).
+    """
+    accounts: set[str] = set()
+    names: set[str] = set()
+    for name, table in schema.metadata.tables.items():
+        if not name.startswith("register") or "client_id" not in table.c:
+            continue
+        acct_cols = [c for c in ("account", "category", "account_name", "bank_account") if c in table.c]
+        name_cols = [c for c in ("name", "payee") if c in table.c]
+        for col in acct_cols + name_cols:
+            try:
+                values = conn.execute(sa.select(table.c[col]).where(table.c.client_id == client_id)
+                                      .distinct()).scalars().all()
+            except sa.exc.SQLAlchemyError:
+                continue
+            (accounts if col in acct_cols else names).update(v for v in values if isinstance(v, str) and v)
+    return frozenset(accounts), frozenset(names)
+
+
+# -- writing ---------------------------------------------------------------------
+
+class StagedFiles:
+    """Files written under temporary names (fsync'ed), renamed into place by ``commit``."""
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path]] = []
+
+    def stage(self, target: Path, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.staged.append((Path(tmp), target))
+
+    def commit(self) -> None:
+        dirs = set()
+        for tmp, target in self.staged:
+            os.replace(tmp, target)
+            dirs.add(target.parent)
+        for d in dirs:
+            try:
+                fd = os.open(d, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        self.staged = []
+
+    def abort(self) -> None:
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged = []
+
+
+def _target_paths(out: Path, fmt: FormatSpec, rendered: list[Rendered], accounts: dict[int, str],
+                  client_name: str, first: dt.date | None, last: dt.date | None) -> list[Path]:
+    if out.is_dir() or str(out).endswith(os.sep):
+        span = f"-{first:%Y%m%d}-{last:%Y%m%d}" if first and last else ""
+        base = out / f"{text.slug(client_name, 'client')}-{fmt.name}{span}"
+        ext = fmt.extension
+    else:
+        ext = out.suffix or fmt.extension
+        base = out.with_suffix("") if out.suffix else out
+    account_ids = list(dict.fromkeys(r.account_id for r in rendered))
+    per_account = len(account_ids) > 1
+    slugs: dict[int | None, str] = {}
+    used: set[str] = set()
+    for aid in account_ids:
+        s = text.slug(accounts.get(aid, ""), "account") if aid is not None else "all"
+        if s in used:
+            s = f"{s}-{aid}"
+        used.add(s)
+        slugs[aid] = s
+    paths = []
+    for r in rendered:
+        name = base.name
+        if per_account:
+            name += f"-{slugs[r.account_id]}"
+        if r.parts > 1:
+            name += f"-{r.part:0{len(str(r.parts))}d}"
+        paths.append(base.with_name(name + ext))
+    return paths
+
+
+def generation_time() -> dt.datetime:
+    """Now (UTC), or ``SOURCE_DATE_EPOCH`` when set (reproducible files, golden tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return utcnow()
+
+
+@dataclass
+class Plan:
+    """What an export would write: the rows, the rows left out, and why."""
+
+    frame: pl.DataFrame                 # rows to write (with fitid)
+    matched: pl.DataFrame               # approved BLUE left out by an adding format
+    already: dict[int, list[int]]       # batch id -> transaction ids written before (not selected)
+    warnings: list[str]
+
+
+def prepare(store: Store, conn: sa.Connection, client_id: int, fmt: FormatSpec, *,
+            account_ids: list[int] | None, date_from: dt.date | None, date_to: dt.date | None,
+            reexport: int | None = None) -> Plan:
+    frame = select(store, conn, client_id, account_ids=account_ids, date_from=date_from, date_to=date_to,
+                   batch=reexport, states=None if reexport is not None else ("approved",))
+    prev = _previous_items(conn, client_id, frame["transaction_id"])
+    already: dict[int, list[int]] = {}
+    if reexport is None and prev.height:
+        written = prev.filter(pl.col("written"))
+        for bid, tids in written.group_by("batch_id", maintain_order=True).agg("transaction_id").iter_rows():
+            already[bid] = tids
+        frame = frame.filter(~pl.col("transaction_id").is_in(written["transaction_id"].implode()))
+    first_fitid = prev.group_by("transaction_id").agg(pl.col("fitid").first()) if prev.height else None
+    frame = fitid.assign(frame, first_fitid)
+    warnings = []
+    bad = unbalanced_splits(frame)
+    if bad:
+        raise Invalid(f"{len(bad)} transaction(s) have splits that do not add up to the amount "
+                      f"(e.g. transaction {bad[0]}); fix their coding before exporting")
+    if fmt.carries_matched:
+        matched = frame.clear()
+    else:
+        matched = frame.filter(pl.col("matched"))
+        frame = frame.filter(~pl.col("matched"))
+    if fmt.name in ("iif", "qif", "beancount", "ledger"):
+        uncoded = frame.filter((pl.col("category").str.strip_chars() == "") & (pl.col("transfer_account") == "")
+                               & (pl.col("splits").is_null() | (pl.col("splits").list.len() == 0))).height
+        if uncoded:
+            warnings.append(f"{uncoded} transaction(s) have no account; they are exported as uncategorized")
+    return Plan(frame, matched, already, warnings)
+
+
+def run(store: Store, client_id: int, client_name: str, format_name: str, out: str | Path, *, actor: str,
+        account_ids: list[int] | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
+        reexport: int | None = None, date_order: str = "mdy", lists: bool = False) -> ExportResult:
+    """Export (or re-export) and record the batch. See the module docstring for the steps."""
+    _ready(store)
+    if date_order not in ("mdy", "dmy", "ymd"):
+        raise Invalid("date order must be mdy, dmy or ymd")
+    if date_from and date_to and date_from > date_to:
+        raise Invalid(f"--from {date_from} is after --to {date_to}")
+    with store.connect() as conn:
+        original = None
+        if reexport is not None:
+            original = batch_row(conn, reexport)
+            if original is None or original["client_id"] != client_id:
+                raise NotFound(f"no export batch {reexport} for this client (see `ledgerkit batches`)")
+            format_name = format_name or original["format"]
+        fmt = spec(format_name)
+        plan_ = prepare(store, conn, client_id, fmt, account_ids=account_ids, date_from=date_from,
+                        date_to=date_to, reexport=reexport)
+        frame = plan_.frame
+        if frame.height == 0 and plan_.matched.height == 0:
+            raise _nothing(plan_, reexport)
+        accounts_info, remember = ({}, {})
+        if fmt.needs_statement:
+            accounts_info, remember = statement_accounts(store, conn, client_id,
+                                                         frame["account_id"].unique().to_list())
+        known_a, known_n = register_known(conn, client_id) if lists else (frozenset(), frozenset())
+        names = dict(_accounts(conn, client_id).select("account_id", "book_name").iter_rows())
+    ctx = Context(generated=generation_time(), accounts=accounts_info, date_from=date_from, date_to=date_to,
+                  limit=fmt.limit, date_order=date_order, lists=lists, known_accounts=known_a,
+                  known_names=known_n)
+    rendered = fmt.render(frame, ctx) if frame.height else []
+    first = frame["posted"].min() if frame.height else None
+    last = frame["posted"].max() if frame.height else None
+    paths = _target_paths(Path(out), fmt, rendered, names, client_name, date_from or first, date_to or last)
+    if len(set(paths)) != len(paths):
+        raise Invalid("the export would write two files under one name; give --out a different name")
+    staged = StagedFiles()
+    files: list[ExportFile] = []
+    seq_of: dict[int, int] = {}
+    try:
+        for seq, (r, path) in enumerate(zip(rendered, paths, strict=True), 1):
+            sha, _ = store.archive.put(r.data)
+            staged.stage(path, r.data)
+            files.append(ExportFile(str(path.resolve()), sha, len(r.transaction_ids), len(r.data), r.account_id,
+                                    r.part, r.parts))
+            for tid in r.transaction_ids:
+                seq_of[tid] = seq
+        result = _record(store, client_id, fmt, frame, plan_.matched, files, seq_of, actor=actor,
+                         account_ids=account_ids, date_from=date_from, date_to=date_to, original=original,
+                         remember=remember, options={"date_order": date_order, "lists": lists})
+    except BaseException:
+        staged.abort()
+        raise
+    staged.commit()
+    notes = []
+    split = [f for f in files if f.parts > 1]
+    if split and fmt.limit.reason:
+        notes.append(f"split into {len(files)} files: {fmt.limit.reason}")
+    warnings = list(plan_.warnings)
+    if plan_.matched.height:
+        warnings.append(f"{plan_.matched.height} approved transaction(s) already in the books (BLUE) were not "
+                        f"added again")
+    if plan_.already:
+        n = sum(len(v) for v in plan_.already.values())
+        warnings.append(f"{n} approved transaction(s) were already exported in batch(es) "
+                        f"{', '.join(map(str, plan_.already))} and were left out (use a re-export)")
+    return ExportResult(result["batch"], fmt.name, tuple(files), frame.height, result["total"],
+                        plan_.matched.height, reexport, tuple(notes), tuple(warnings), result["totals"])
+
+
+def _nothing(plan_: Plan, reexport: int | None) -> Exception:
+    if reexport is not None:
+        return Invalid(f"batch {reexport} has no transactions left to export with these filters")
+    if plan_.already:
+        batches = ", ".join(map(str, plan_.already))
+        n = sum(len(v) for v in plan_.already.values())
+        return Conflict(f"nothing new to export: {n} transaction(s) in this selection were already exported "
+                        f"in batch {batches}; to send them again use a re-export (--reexport "
+                        f"{next(iter(plan_.already))})")
+    return Invalid("nothing to export: no approved transactions match (approve transactions first, "
+                   "or check --account/--from/--to)")
+
+
+def _totals(frame: pl.DataFrame) -> tuple[Decimal, dict[str, Decimal], str, int]:
+    sums = frame.group_by("currency", maintain_order=True).agg(pl.col("amount").sum())
+    totals = {cur: from_minor(int(units), cur) for cur, units in sums.iter_rows()}
+    total = sum(totals.values(), Decimal(0))
+    if len(totals) == 1:
+        cur = next(iter(totals))
+        return total, totals, cur, int(sums["amount"][0])
+    return total, totals, "XXX" if totals else "USD", int(frame["amount"].sum() or 0)
+
+
+def _record(store: Store, client_id: int, fmt: FormatSpec, frame: pl.DataFrame, matched: pl.DataFrame,
+            files: list[ExportFile], seq_of: dict[int, int], *, actor: str, account_ids: list[int] | None,
+            date_from: dt.date | None, date_to: dt.date | None, original: dict | None, remember: dict,
+            options: dict) -> dict:
+    total, totals, currency, units = _totals(frame)
+    now = utcnow()
+    B, F, S = xt.export_batches, xt.export_files, xt.export_settings
+    with store.begin() as conn:
+        batch_id = conn.execute(sa.insert(B).values(
+            client_id=client_id, format=fmt.name, kind="reexport" if original else "export",
+            reexport_of=original["id"] if original else None,
+            account_id=account_ids[0] if account_ids and len(account_ids) == 1 else None,
+            date_from=date_from, date_to=date_to, transactions=frame.height, matched=matched.height,
+            total=units, currency=currency, options=options, actor=actor, created_at=now,
+        )).inserted_primary_key[0]
+        if files:
+            conn.execute(sa.insert(F), [
+                {"batch_id": batch_id, "seq": i, "path": f.path, "sha256": f.sha256, "size": f.size,
+                 "account_id": f.account_id, "transactions": f.transactions, "part": f.part, "parts": f.parts}
+                for i, f in enumerate(files, 1)])
+        seq = pl.DataFrame({"transaction_id": list(seq_of), "file_seq": list(seq_of.values())},
+                           schema={"transaction_id": pl.Int64, "file_seq": pl.Int64})
+        items = pl.concat([
+            frame.select("transaction_id", "account_id", "fitid", pl.lit(True).alias("written"), "amount",
+                         "coding_version"),
+            matched.select("transaction_id", "account_id", "fitid", pl.lit(False).alias("written"), "amount",
+                           "coding_version"),
+        ]).join(seq, on="transaction_id", how="left").select(
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"), "transaction_id", "account_id", "fitid",
+            "file_seq", "written", "amount", "coding_version")
+        store.insert_frame(conn, ITEMS, items)
+        if original is None and items.height:
+            sub = (sa.select(ITEMS.c.transaction_id).where(
+                ITEMS.c.batch_id == batch_id, ITEMS.c.transaction_id == C.c.transaction_id,
+                ITEMS.c.coding_version == C.c.version).exists())
+            moved = conn.execute(sa.update(C).where(C.c.state == "approved", sub).values(
+                state="exported", batch_id=batch_id, version=C.c.version + 1, updated_at=now)).rowcount
+            if moved != items.height:
+                raise Conflict(f"{items.height - moved} of the selected transactions changed while exporting "
+                               f"(re-coded or exported by someone else); nothing was exported, try again")
+        for aid, values in remember.items():
+            existing = conn.execute(sa.select(S).where(S.c.account_id == aid)).first()
+            if existing is None:
+                conn.execute(sa.insert(S).values(account_id=aid, updated_at=now, **values))
+            else:
+                fill = {k: v for k, v in values.items() if not getattr(existing, k)}
+                if fill:
+                    conn.execute(sa.update(S).where(S.c.account_id == aid).values(updated_at=now, **fill))
+        audit.record(conn, actor, "export.reexport" if original else "export.batch", "export_batch", batch_id,
+                     after={"format": fmt.name, "reexport_of": original["id"] if original else None,
+                            "transactions": frame.height, "matched_left_out": matched.height, "total": str(total),
+                            "files": [{"path": f.path, "sha256": f.sha256, "transactions": f.transactions}
+                                      for f in files]})
+    return {"batch": batch_id, "total": total, "totals": totals}
+
+
+# -- history ---------------------------------------------------------------------
+
+def batch_row(conn: sa.Connection, batch_id: int) -> dict | None:
+    r = conn.execute(sa.select(xt.export_batches).where(xt.export_batches.c.id == int(batch_id))).first()
+    return dict(r._mapping) if r else None
+
+
+def history(store: Store, client_id: int) -> list[dict]:
+    """Every batch of a client, newest first, with its files."""
+    _ready(store)
+    B, F = xt.export_batches, xt.export_files
+    with store.connect() as conn:
+        batches = [dict(r._mapping) for r in conn.execute(
+            sa.select(B).where(B.c.client_id == client_id).order_by(B.c.id.desc()))]
+        files = {}
+        if batches:
+            for r in conn.execute(sa.select(F).where(F.c.batch_id.in_([b["id"] for b in batches]))
+                                  .order_by(F.c.batch_id, F.c.seq)):
+                files.setdefault(r.batch_id, []).append(dict(r._mapping))
+    out = []
+    for b in batches:
+        cur = b["currency"] if b["currency"] != "XXX" else "USD"
+        out.append({
+            "batch": b["id"], "format": b["format"], "kind": b["kind"], "reexport_of": b["reexport_of"],
+            "created_at": b["created_at"], "actor": b["actor"], "account": b["account_id"],
+            "from": b["date_from"], "to": b["date_to"], "transactions": b["transactions"],
+            "matched_left_out": b["matched"], "total": str(from_minor(b["total"], cur)), "currency": b["currency"],
+            "files": [{"seq": f["seq"], "path": f["path"], "sha256": f["sha256"], "size": f["size"],
+                       "transactions": f["transactions"], "account": f["account_id"]}
+                      for f in files.get(b["id"], [])],
+        })
+    return out
+
+
+def file_bytes(store: Store, client_id: int, batch_id: int, seq: int = 1) -> tuple[str, bytes]:
+    """(file name, exact bytes) of a batch's file, from the archive, verified by SHA-256."""
+    _ready(store)
+    B, F = xt.export_batches, xt.export_files
+    with store.connect() as conn:
+        r = conn.execute(sa.select(F.c.path, F.c.sha256).select_from(F.join(B, B.c.id == F.c.batch_id))
+                         .where(F.c.batch_id == int(batch_id), F.c.seq == int(seq), B.c.client_id == client_id)
+                         ).first()
+    if r is None:
+        raise NotFound(f"no file {seq} in export batch {batch_id} for this client")
+    if not store.archive.verify(r.sha256):
+        raise Conflict(f"the archived copy of batch {batch_id} file {seq} is missing or damaged")
+    return Path(r.path).name, store.archive.read(r.sha256)
+
+
+__all__ = ["FORMATS", "ExportFile", "ExportResult", "file_bytes", "history", "run", "select"]

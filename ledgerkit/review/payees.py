@@ -1,0 +1,62 @@
+"""Payee cleaning: from a bank's "SQ *BLUE BOTTLE COFFEE 1234 OAKLAND CA" to "Blue Bottle Coffee".
+
+``payee_key`` is the merchant part of a bank text: known card/ACH prefixes are
+dropped and the key is the run of up to four words before the first word with
+a digit in it. The key is always a piece of the original text (spacing kept),
+so a remembered payee becomes an ordinary, readable rule: *description
+contains "blue bottle coffee"*. ``clean_payee`` is its display form
+(title case). Both are polars expressions for whole batches; the scalar
+helpers run the very same expressions on one value.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Noise in front of the merchant's name (matched at the start, case-insensitively, repeatedly).
+_PREFIX = (
+    r"^(?i)(?:"
+    r"pos\s+(?:purchase|debit|withdrawal)?|purchase\s+authorized\s+on\s+\d{1,2}/\d{1,2}|"
+    r"check\s*card\s+\d{4}|(?:debit|check|visa|credit)\s*card\s+(?:purchase|payment)?|card\s+purchase|"
+    r"recurring\s+(?:payment|purchase)|preauthorized\s+(?:debit|credit)|ach\s+(?:debit|credit|payment|pmt)?|"
+    r"online\s+(?:payment|transfer|pmt)(?:\s+to)?|electronic\s+(?:payment|withdrawal)|"
+    r"bill\s+payment|billpay|purchase|dbt|pos|debit|"
+    r"sq\s?\*|tst\s?\*|paypal\s?\*|pp\s?\*|sp\s?\*|dd\s?\*|in\s?\*|py\s?\*|"
+    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r")[\s*#:-]*"
+)
+_KEY = r"^((?:[^\s\d]+[ \t]+){0,3}[^\s\d]+)"
+_TRAIL = r"[\s\-*#.,/:;&]+$"
+
+# Keys too generic to remember a coding by (they say what kind of transaction, not who).
+GENERIC = frozenset(["check", "chk", "deposit", "transfer", "withdrawal", "atm", "payment", "credit", "debit", "fee", "fees", "interest", "service", "charge", "online", "mobile", "ach", "pos", "purchase", "cash", "refund", "return", "returned", "adjustment", "misc", "miscellaneous", "dividend", "zelle", "venmo", "wire", "recurring", "to", "from", "the"])
+
+
+def key_expr(text: pl.Expr) -> pl.Expr:
+    """The merchant key of a bank text, lower-case ("" when there is none)."""
+    s = text.fill_null("").str.strip_chars()
+    for _ in range(3):   # "POS PURCHASE SQ *X" has stacked prefixes
+        s = s.str.replace(_PREFIX, "")
+    key = s.str.extract(_KEY, 1).fill_null("").str.replace(_TRAIL, "")
+    return key.str.to_lowercase()
+
+
+def clean_expr(text: pl.Expr) -> pl.Expr:
+    """Display payee: the key in title case, else the trimmed text."""
+    key = key_expr(text)
+    fallback = text.fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
+    return pl.when(key != "").then(key.str.replace_all(r"\s+", " ").str.to_titlecase()).otherwise(fallback)
+
+
+def payee_key(text: str) -> str:
+    return pl.select(key_expr(pl.lit(text or "", dtype=pl.String))).item()
+
+
+def clean_payee(text: str) -> str:
+    return pl.select(clean_expr(pl.lit(text or "", dtype=pl.String))).item()
+
+
+def rememberable(key: str) -> bool:
+    """A key specific enough to remember a payee by."""
+    words = [w for w in key.lower().replace("*", " ").split() if w]
+    return bool(words) and len(key.strip()) >= 3 and not all(w in GENERIC for w in words)

@@ -1,0 +1,40 @@
+"""Golden files: compare produced text with a file kept beside the test input.
+
+Why: importers and exporters have many small cases whose exact output matters;
+a readable expected file beside each input shows a reviewer what changed.
+Set ``LEDGERKIT_REGEN_GOLDEN=1`` to (re)write the golden files instead of
+comparing, then review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+REGEN_ENV = "LEDGERKIT_REGEN_GOLDEN"
+
+
+def regenerating() -> bool:
+    return os.environ.get(REGEN_ENV, "") not in ("", "0")
+
+
+def assert_golden(path: str | Path, text: str) -> None:
+    """Assert ``text`` equals the content of ``path`` (UTF-8, "\\n" line ends).
+
+    With ``LEDGERKIT_REGEN_GOLDEN=1`` the file is written instead. A missing
+    golden file fails with a hint rather than being created silently.
+    """
+    path = Path(path)
+    if regenerating():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return
+    if not path.exists():
+        raise AssertionError(f"golden file {path} is missing; run with {REGEN_ENV}=1 to create it")
+    expected = path.read_text(encoding="utf-8")
+    if expected != text:
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), text.splitlines(keepends=True),
+                                            fromfile=f"{path} (golden)", tofile="produced", n=2))
+        raise AssertionError(f"output differs from golden file {path} "
+                             f"(run with {REGEN_ENV}=1 to accept):\n{diff}")
