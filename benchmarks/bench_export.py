@@ -53,8 +53,9 @@ PAYEES = ["CORNER CAFE", "ACME SUPPLY CO", "CITY WATER UTILITY", "PAYROLL DEPOSI
 ACCOUNTS = ["Office Supplies", "Meals", "Utilities", "Rent Expense", "Sales", "Repairs:Building", "Fuel"]
 
 
-def build(workspace: Path, n: int, seed: int = 20260101) -> float:
-    """Create the workspace; returns the expected written total (Decimal as float-free text)."""
+def build(workspace: Path, n: int, seed: int = 20260101) -> None:
+    """Create the workspace: client "Bench Co", checking + card, ``n`` approved codings
+    (every 10th split three ways, every 50th BLUE, some checks and transfers)."""
     rng = random.Random(seed)
     s = Session(workspace, actor="bench")
     c = s.add_client("Bench Co")
@@ -107,7 +108,6 @@ def build(workspace: Path, n: int, seed: int = 20260101) -> float:
         cf = cf.with_columns(pl.lit(now.isoformat(sep=" ")).alias("updated_at"), pl.lit(1).alias("version"))
         s.store.insert_frame(conn, C, cf)
     s.close()
-    return 0.0
 
 
 def time_render(workspace: Path, fmt_name: str, repeat: int) -> dict:

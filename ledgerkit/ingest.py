@@ -157,15 +157,18 @@ def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: P
             r = frame.filter(pl.col("posted").is_null()).row(0, named=True)
             raise _Reject([Issue(name, f"row {r['row']}", "transaction has no date")])
         frame, warnings = _amount_units(frame, exps, name, round_amounts)
+        # identities are numbered per statement (the file's own account index); two
+        # statements of one account in a file (overlapping periods) share rows, kept once
         frame = assign_identities(frame).join(ids, on="account", how="left", maintain_order="left")
+        unique = frame.unique(subset=["account_id", "identity"], keep="first", maintain_order=True)
         # rows the accounts already have (earlier or overlapping files)
         account_ids = [a.id for a in accs]
         existing = store.read_frame(conn, sa.select(T.c.account_id, T.c.identity).where(
             T.c.account_id.in_(account_ids)), schema_overrides={"account_id": pl.Int64, "identity": pl.String})
         if existing.height:
-            new = frame.join(existing, on=["account_id", "identity"], how="anti", maintain_order="left")
+            new = unique.join(existing, on=["account_id", "identity"], how="anti", maintain_order="left")
         else:
-            new = frame
+            new = unique
     else:
         new = frame
     store.archive.put(data, sha)

@@ -71,18 +71,24 @@ class ExportMixin:
 
     def export_preview(self, client, format: str = "qbo", account: str | int | None = None,
                        date_from: str | dt.date | None = None, date_to: str | dt.date | None = None) -> dict:
-        """What ``export`` would send now: ``transactions``, ``total`` (Decimal), ``matched``
-        (approved BLUE a format that adds transactions leaves out), ``already_exported``."""
+        """What ``export`` would send now: ``transactions``, ``total`` (Decimal), ``totals``
+        per currency, ``matched`` (approved BLUE a format that adds transactions leaves
+        out), ``already_exported`` (in the selection but exported before, and the
+        ``already_batches``), ``accounts``, ``warnings``."""
         c = self.client(client)
         fmt = spec(format)
         batches._ready(self.store)
+        account_ids = self._export_account_ids(c, account)
+        start, end = _date(date_from, "--from"), _date(date_to, "--to")
         with self.store.connect() as conn:
-            plan = batches.prepare(self.store, conn, c.id, fmt, account_ids=self._export_account_ids(c, account),
-                                   date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"))
+            plan = batches.prepare(self.store, conn, c.id, fmt, account_ids=account_ids, date_from=start,
+                                   date_to=end)
+            done = batches.exported_batches(conn, c.id, account_ids, start, end)
         total, totals, _, _ = batches._totals(plan.frame)
+        already = {t for v in [*plan.already.values(), *done.values()] for t in v}
         return {"format": fmt.name, "transactions": plan.frame.height, "total": total, "totals": totals,
-                "matched": plan.matched.height,
-                "already_exported": sum(len(v) for v in plan.already.values()),
+                "matched": plan.matched.height, "already_exported": len(already),
+                "already_batches": sorted(set(plan.already) | set(done)),
                 "accounts": sorted(set(plan.frame["account_id"].to_list())), "warnings": plan.warnings}
 
     def batches(self, client) -> list[dict]:

@@ -27,7 +27,7 @@ from .money import AmountError, exponent, from_minor, parse_decimal, to_minor
 from .review import engine, payees
 from .review import preview as preview_mod
 from .review import register as register_mod
-from .review.rules import Rule, dump_yaml, parse_rule, parse_rules, rules_from_file
+from .review.rules import Rule, dump_yaml, parse_rule, parse_rules, pending_id, rules_from_file
 from .store import review_tables as rt
 from .store import schema, utcnow
 
@@ -85,7 +85,7 @@ class ReviewMixin:
                                   "transfer_to": pl.Int64, "rule_id": pl.Int64, "explanation": pl.String,
                                   "suggestions": pl.String, "version": pl.Int64, "approved_by": pl.String,
                                   "entry_id": pl.Int64, "date_diff": pl.Int64, "keys": pl.String,
-                                  "entry_posted": pl.String, "entry_payee": pl.String, "entry_amount": pl.Int64,
+                                  "entry_posted": pl.Date, "entry_payee": pl.String, "entry_amount": pl.Int64,
                                   "entry_category": pl.String, "entry_source": pl.String, "rule_name": pl.String})
         frame = batch.select("id", "account_id", "account_name", "currency", "exponent", "posted", "amount",
                              "description", pl.col("bank_description"), pl.col("bank_payee"), "memo",
@@ -180,6 +180,8 @@ class ReviewMixin:
         data.update(values)
         conn.execute(sa.delete(E).where(E.c.transaction_id == txn_id))
         if any(v is not None for v in data.values()):
+            if data["coding"] is None:
+                data["coding"] = sa.null()   # SQL NULL, not JSON null
             conn.execute(sa.insert(E).values(transaction_id=txn_id, actor=self.actor, updated_at=utcnow(), **data))
 
     def _splits_units(self, splits: list[dict] | None, amount: int, currency: str) -> list[dict] | None:
@@ -241,7 +243,8 @@ class ReviewMixin:
         name = f"Remembered: {actions['payee']}"
         now = utcnow()
         rid = conn.execute(sa.insert(R).values(
-            client_id=client.id, position=pos, name=name, match="all", conditions=cond, actions=actions,
+            client_id=client.id, scope=client.name, position=pos, name=name, match="all", conditions=cond,
+            actions=actions,
             origin="remembered", enabled=True, created_at=now, updated_at=now)).inserted_primary_key[0]
         audit.record(conn, self.actor, "rule.remember", "rule", rid, after={"name": name, "conditions": cond,
                                                                          "actions": actions})
@@ -424,7 +427,9 @@ class ReviewMixin:
             rows = self._rows_for(conn, c.id, ids)
             bad = [i for i in ids if rows[i]["state"] not in allowed]
             if bad:
-                detail = ", ".join(f"{i} ({rows[i]['state'] or 'new'})" for i in bad[:10])
+                detail = ", ".join(f"{i} ({(rows[i]['state'] or 'new').upper()})" for i in bad[:10])
+                if new_state == "approved" and any(rows[i]["state"] == "gold" for i in bad):
+                    detail += "; GOLD rows need coding first"
                 raise Conflict(f"cannot {action.split('.')[-1]} transaction(s) {detail}: only "
                                f"{'/'.join(s.upper() if s in engine.OPEN else s for s in allowed)} rows can be")
             before = self._snapshot(conn, ids)
@@ -525,8 +530,8 @@ class ReviewMixin:
             return None, "firm"
         try:
             c = self.client(text)
-        except NotFound:
-            raise Invalid(f"scope {text!r} is neither 'firm' nor a client") from None
+        except NotFound:   # a client not added yet: the rule waits for a client of that name
+            return pending_id(str(text)), str(text).strip()
         return c.id, c.name
 
     def rules(self, client: Any = None) -> list[Rule]:
@@ -565,7 +570,8 @@ class ReviewMixin:
         ids = []
         for r in rules:
             ids.append(conn.execute(sa.insert(R).values(
-                client_id=r.client_id, position=r.position, name=r.name, match=r.match,
+                client_id=r.client_id if r.client_id is not None and r.client_id > 0 else None,
+                scope="firm" if r.client_id is None else r.scope, position=r.position, name=r.name, match=r.match,
                 conditions=[c.to_dict() for c in r.conditions], actions=r.actions.to_dict(),
                 origin=r.origin if r.origin in ("remembered", "manual") else origin_default,
                 enabled=r.enabled, created_at=now, updated_at=now)).inserted_primary_key[0])
@@ -575,7 +581,8 @@ class ReviewMixin:
         return {str(r.id): _jsonable(r._asdict()) for r in conn.execute(sa.select(R))}
 
     def _reevaluate(self, client_ids: set[int | None]) -> None:
-        targets = [c.id for c in self.clients()] if None in client_ids else sorted(x for x in client_ids if x)
+        targets = [c.id for c in self.clients()] if None in client_ids else \
+            sorted(x for x in client_ids if x is not None and x > 0)
         for cid in targets:
             engine.evaluate(self.store, cid)
 
@@ -591,7 +598,7 @@ class ReviewMixin:
         with self.store.begin() as conn:
             before = self._rules_snapshot(conn)
             new_remembered = {(r.client_id, r.name) for r in new if r.origin == "remembered"}
-            for row in conn.execute(sa.select(R.c.id, R.c.client_id, R.c.origin, R.c.name)).all():
+            for row in engine.load_rules(conn):
                 if row.client_id in scopes and (row.origin != "remembered"
                                                 or (row.client_id, row.name) in new_remembered):
                     conn.execute(sa.delete(R).where(R.c.id == row.id))
@@ -730,6 +737,21 @@ class ReviewMixin:
         if result.added:
             engine.evaluate(self.store, c.id)
         return result
+
+    def registers(self, client: Any) -> list[dict]:
+        """The register files imported for a client (path, format, added, when, by whom)."""
+        c = self.client(client)
+        RI = rt.register_imports
+        with self.store.connect() as conn:
+            return [r._asdict() for r in conn.execute(
+                sa.select(RI.c.id, RI.c.path, RI.c.sha256, RI.c.format, RI.c.added, RI.c.duplicates, RI.c.actor,
+                          RI.c.created_at).where(RI.c.client_id == c.id).order_by(RI.c.id))]
+
+    def state_counts(self, client: Any, account: Any = None) -> dict[str, int]:
+        """How many of the client's transactions are in each review state."""
+        c = self.client(client)
+        account_id = self.account(c, account).id if account is not None else None
+        return engine.state_counts_for(self.store, c.id, account_id)
 
     def register_frame(self, client: Any, account: Any = None) -> pl.DataFrame:
         c = self.client(client)

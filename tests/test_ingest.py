@@ -136,3 +136,15 @@ def test_csv_goes_to_chosen_or_only_account(session, client, tmp_path):
     r = session.import_files(client, [f], account=sav.id)
     assert r.added == 1
     assert session.transactions(client)[0].account_id == sav.id
+
+
+def test_two_statements_of_one_account_in_one_file_keep_each_row_once(session, client, tmp_path):
+    stmt = OFX.format(bal="10.00", txns="\n".join([ofx_txn("T1", "20260105", "-4.50", "COFFEE"),
+                                                   ofx_txn("T2", "20260106", "14.50", "DEPOSIT")]))
+    body = stmt[stmt.index("<BANKMSGSRSV1>"):stmt.index("</OFX>")]
+    inner = body.replace("<BANKMSGSRSV1>", "").replace("</BANKMSGSRSV1>", "")
+    doubled = stmt.replace("</BANKMSGSRSV1>", inner + "</BANKMSGSRSV1>")
+    f = write(tmp_path, "twice.ofx", doubled)
+    r = session.import_files(client, [f])
+    assert r.files[0].status.value == "imported", r.files[0].issues
+    assert (r.added, r.files[0].duplicates) == (2, 2)

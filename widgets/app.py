@@ -24,6 +24,8 @@ from .export_model import ExportModel
 from .export_view import ExportView
 from .overview_model import OverviewModel
 from .overview_view import OverviewView
+from .rules_model import RulesModel
+from .rules_view import RulesView
 from .statements_model import StatementsModel
 from .statements_view import StatementsView
 from .status_model import StatusModel
@@ -40,8 +42,10 @@ from .wizard_view import WizardView
 class Panel:
     """A tab: built on first show, reloaded when shown for a different client or after a change."""
 
-    def __init__(self, title: str, build: Callable[[], tuple[object, w.Widget]], load: Callable[[object, int], None]):
+    def __init__(self, title: str, build: Callable[[], tuple[object, w.Widget]], load: Callable[[object, int], None],
+                 on_change: Callable[[Panel], None] | None = None):
         self.title = title
+        self.on_change = on_change
         self._build = build
         self._load = load
         self.box = w.VBox()
@@ -54,6 +58,8 @@ class Panel:
         if self.view is None:
             self.model, self.view = self._build()
             self.box.children = [self.view]
+            if self.on_change is not None and self.model.has_trait("changes"):
+                self.model.observe(lambda _c: self.on_change(self), names="changes")
         if self.loaded_for != (client_id, revision):
             self.loaded_for = (client_id, revision)
             self._load(self.model, client_id)
@@ -80,12 +86,14 @@ class DashboardApp:
         self.panels: list[Panel] = [Panel("Overview", lambda: (self.overview, self.overview_view),
                                           self._load_overview)]
         load = lambda model, client_id: model.load(client_id)  # noqa: E731
+        changed = guard(self._panel_changed, doing="refresh the counts")
         self.panels += [
-            Panel("Transactions", self._build_transactions, load),
-            Panel("Checks", lambda: self._build_checks("check"), load),
-            Panel("Deposits", lambda: self._build_checks("deposit"), load),
+            Panel("Transactions", self._build_transactions, load, changed),
+            Panel("Checks", lambda: self._build_checks("check"), load, changed),
+            Panel("Deposits", lambda: self._build_checks("deposit"), load, changed),
             Panel("Statements", self._build_statements, load),
-            Panel("Export", self._build_export, load),
+            Panel("Rules", self._build_rules, load, changed),
+            Panel("Export", self._build_export, load, changed),
         ]
         self.tabs = w.Tab(children=[p.box for p in self.panels])
         for i, p in enumerate(self.panels):
@@ -132,8 +140,12 @@ class DashboardApp:
         model = ChecksModel(self.session, self.data, self.status, kind=kind)
         return model, ChecksView(model)
 
+    def _build_rules(self):
+        model = RulesModel(self.session, self.data, self.status)
+        return model, RulesView(model)
+
     def _build_export(self):
-        model = ExportModel(self.session, self.status)
+        model = ExportModel(self.session, self.data, self.status)
         return model, ExportView(model)
 
     def _build_statements(self):
@@ -201,6 +213,13 @@ class DashboardApp:
         self.clients.refresh_one(client_id)
         if client_id == self.clients.selected:
             self.data_changed()
+
+    def _panel_changed(self, panel: Panel) -> None:
+        """A panel changed the client's data and shows it already: recount, mark the other panels stale."""
+        client_id = self.clients.selected
+        self.clients.refresh_one(client_id, self.data.frame(client_id))
+        self.revision += 1
+        panel.loaded_for = (client_id, self.revision)
 
     def data_changed(self) -> None:
         """Something changed the picked client's data: reload what is shown, mark the rest stale."""

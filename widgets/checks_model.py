@@ -36,6 +36,7 @@ class ChecksModel(HasTraits):
     account = Unicode("")
     memo = Unicode("")
     zoom = Int(100)                    # percent of the panel's width
+    changes = Int(0)                   # bumped after every saved coding (the app recounts)
 
     def __init__(self, session, data: ClientData, status: StatusModel, kind: str = "check", **kwargs):
         super().__init__(kind=kind, **kwargs)
@@ -149,6 +150,7 @@ class ChecksModel(HasTraits):
         review_access.code(self.session, self.client_id, [item["txn_id"]], self.account.strip(),
                            payee=self.payee.strip() or None, memo=self.memo.strip() or None)
         self.data.invalidate(self.client_id)
+        self.changes += 1
         who = f" to {self.payee.strip()}" if self.payee.strip() else ""
         self.status.success(f"Coded {self.kind} {item['number']}{who} as {self.account.strip()}; "
                             "the payee is remembered for next time.")

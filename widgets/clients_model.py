@@ -34,10 +34,14 @@ def account_attention(balances: list[dict], errors: dict[int, str] | None = None
     return errors
 
 
-def summarize(session, client) -> dict:
-    """One picker row for a client (accounts, waiting counts, attention, newest data)."""
+def summarize(session, client, frame=None) -> dict:
+    """One picker row for a client (accounts, waiting counts, attention, newest data).
+    ``frame`` is the client's review frame when the caller has it already (no second read)."""
     balances = session.balances(client)
-    counts = review_access.state_counts(session, client)
+    if frame is not None and "state" in frame.columns:
+        counts = dict(frame.group_by("state").len().iter_rows())
+    else:
+        counts = review_access.state_counts(session, client)
     attention = account_attention(balances, review_access.account_errors(session, client))
     newest = [b["newest"] or b["balance_date"] for b in balances]
     names = {b["account"].id: b["account"].name for b in balances}
@@ -65,11 +69,11 @@ class ClientsModel(HasTraits):
     def refresh(self) -> None:
         self.rows = [summarize(self.session, c) for c in self.session.clients()]
 
-    def refresh_one(self, client_id: int) -> None:
+    def refresh_one(self, client_id: int, frame=None) -> None:
         """Recount one client after its data changed (cheaper than ``refresh``)."""
         if not client_id:
             return
-        row = summarize(self.session, self.session.client(client_id))
+        row = summarize(self.session, self.session.client(client_id), frame)
         rows = [row if r["id"] == client_id else r for r in self.rows]
         if not any(r["id"] == client_id for r in self.rows):
             rows = sorted([*rows, row], key=lambda r: r["name"].lower())

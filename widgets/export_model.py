@@ -19,6 +19,7 @@ from ledgerkit.errors import Conflict, Invalid
 
 from . import format as fmt
 from . import review_access
+from .client_data import ClientData
 from .status_model import StatusModel
 
 FORMAT_TITLES = {
@@ -50,10 +51,12 @@ class ExportModel(HasTraits):
     preview = Dict()                      # count, total, matched, already, warnings (display values)
     downloads = List()                    # [{"name", "data", "mime"}] offered to the browser now
     history = List()                      # earlier batches (display values)
+    changes = Int(0)                      # bumped after an export (exported rows change state)
 
-    def __init__(self, session, status: StatusModel, **kwargs):
+    def __init__(self, session, data: ClientData, status: StatusModel, **kwargs):
         super().__init__(**kwargs)
         self.session = session
+        self.data = data
         self.status = status
         names = list(getattr(session, "export_formats", ()) or FORMAT_TITLES)
         self.formats = [(FORMAT_TITLES.get(n, n), n) for n in names]
@@ -141,6 +144,8 @@ class ExportModel(HasTraits):
             step(0.7, "Preparing the download")
             self.downloads = [self._download(result.batch, i + 1) for i in range(len(result.files))]
             self.refresh()
+        self.data.invalidate(self.client_id)
+        self.changes += 1
         names = ", ".join(d["name"] for d in self.downloads)
         self.status.success(
             f"Exported {fmt.count(result.transactions, 'transaction')} (total {result.total}) as batch "

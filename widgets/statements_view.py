@@ -53,7 +53,8 @@ class StatementsView(w.VBox):
             self.viewer.value = ""
             return
         b64 = base64.b64encode(m.pdf).decode("ascii")
-        link = download_link(m.pdf, m.filename or "statement.pdf", "application/pdf", "Download the PDF")
+        link = download_link(m.pdf, m.filename or "statement.pdf", "application/pdf", "Download the PDF",
+                             "lk-statement-download")
         self.viewer.value = (f'<div class="lk-muted">{fmt.esc(m.filename)} · {link}</div>'
                              f'<iframe class="lk-pdf" title="{fmt.esc(m.filename)}" '
                              f'src="data:application/pdf;base64,{b64}#view=FitH"></iframe>')

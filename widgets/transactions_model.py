@@ -66,6 +66,7 @@ class TransactionsModel(HasTraits):
     page_revision = Int(0)               # bumped when ``page_frame`` changed
     selected_ids = List()                # transaction ids selected in the grid
     suggestions = List()                 # for one selected GOLD row: [{"account", "confidence"}]
+    changes = Int(0)                     # bumped after every saved change (the app recounts)
 
     def __init__(self, session, data: ClientData, status: StatusModel, **kwargs):
         super().__init__(**kwargs)
@@ -231,7 +232,9 @@ class TransactionsModel(HasTraits):
             raise Invalid("An account cannot be cleared here; code the transaction to another account instead.")
         review_access.edit(self.session, self.client_id, txn_id, **{field: text})
         self.data.invalidate(self.client_id)
-        return self.page_updates()
+        updates = self.page_updates()
+        self.changes += 1
+        return updates
 
     def page_updates(self) -> dict[str, dict]:
         """Re-read the rows shown on this page; update ``page_frame`` and return what changed.
@@ -287,6 +290,7 @@ class TransactionsModel(HasTraits):
             step(0.7, "Refreshing the list")
             self.data.invalidate(self.client_id)
             self.refresh()
+        self.changes += 1
         done = {"approve": "Approved", "exclude": "Excluded", "code": "Coded"}[action]
         message = f"{done} {fmt.count(len(todo), 'transaction')}" + (f" to {account.strip()}" if action == "code"
                                                                      else "") + "."
@@ -307,12 +311,14 @@ class TransactionsModel(HasTraits):
         review_access.code(self.session, self.client_id, [txn_id], account)
         self.data.invalidate(self.client_id)
         self.refresh()
+        self.changes += 1
         self.status.success(f"Coded transaction {txn_id} to {account}; its payee is remembered for next time.")
 
     def undo(self) -> str:
         result = review_access.undo(self.session, self.client_id)
         self.data.invalidate(self.client_id)
         self.refresh()
+        self.changes += 1
         return str(result.get("summary") or result.get("undone") or "the last change")
 
     def select(self, ids: list[int]) -> None:

@@ -172,6 +172,8 @@ class TransactionsView(w.VBox):
         key = str(self.grid.get_cell_value_by_index("id", row))
         frame = self.model.page_frame
         old = frame.loc[key, column] if column in frame.columns and key in frame.index else None
+        if _same(old, value):
+            return      # no change: the browser echoing a value the kernel just set
         try:
             updates = self.model.edit(int(key), column, value)
         except Exception:
@@ -204,3 +206,9 @@ class TransactionsView(w.VBox):
         visible = self.grid.get_visible_data()
         ids = [int(visible.index[r]) for r in sorted(set(rows)) if 0 <= r < len(visible.index)]
         self.model.select(ids)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return a == b or (a in (None, "") and b in (None, ""))

@@ -27,6 +27,8 @@ import datetime as dt
 import os
 import re
 import tempfile
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -181,7 +183,7 @@ def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: li
                        "currency")
     transfer = accs.select(pl.col("account_id").alias("transfer_to"), pl.col("book_name").alias("transfer_account"),
                            pl.col("kind").alias("transfer_kind"))
-    exps = pl.DataFrame({"currency": accs["currency"].unique().to_list()}).with_columns(
+    exps = pl.DataFrame({"currency": accs["currency"].unique().to_list()}, schema={"currency": pl.String}).with_columns(
         exp=pl.col("currency").map_elements(exponent, return_dtype=pl.Int32))
     s = pl.col
     frame = (raw.join(info, on="account_id", how="left", maintain_order="left")
@@ -195,13 +197,23 @@ def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: li
     return pl.concat([conform(frame), extra], how="horizontal")
 
 
-def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Series) -> pl.DataFrame:
-    """FITIDs and batches of these transactions in earlier batches (oldest batch first)."""
+def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Series,
+                    reexport: int | None = None) -> pl.DataFrame:
+    """FITIDs and batches of these transactions in earlier batches (oldest batch first).
+
+    Only items of transactions that can be in the selection are read: those of
+    the re-exported batch, or those whose coding is approved now.
+    """
     B = xt.export_batches
     q = (sa.select(ITEMS.c.transaction_id, ITEMS.c.fitid, ITEMS.c.batch_id, ITEMS.c.written)
          .select_from(ITEMS.join(B, B.c.id == ITEMS.c.batch_id)).where(B.c.client_id == client_id)
          .order_by(ITEMS.c.batch_id))
-    rows = conn.execute(q).fetchall()
+    if reexport is not None:
+        again = ITEMS.alias("again")
+        q = q.where(ITEMS.c.transaction_id.in_(sa.select(again.c.transaction_id).where(again.c.batch_id == reexport)))
+    else:
+        q = q.where(ITEMS.c.transaction_id.in_(sa.select(C.c.transaction_id).where(C.c.state == "approved")))
+    _, rows = _fetch(conn, q)
     prev = pl.DataFrame(rows, schema={"transaction_id": pl.Int64, "fitid": pl.String, "batch_id": pl.Int64,
                                       "written": pl.Boolean}, orient="row")
     return prev.filter(pl.col("transaction_id").is_in(transaction_ids.implode()))
@@ -232,35 +244,47 @@ def sniff_bid(store: Store, conn: sa.Connection, account_id: int) -> tuple[str, 
     return None
 
 
-def balance_timeline(conn: sa.Connection, account_id: int):
-    """A function date -> the account's ledger balance at the end of that day (minor units).
+def balance_timelines(conn: sa.Connection, account_ids: list[int]) -> dict[int, Callable[[dt.date], int]]:
+    """Per account, a function date -> ledger balance at the end of that day (minor units).
 
     Anchored on the bank's latest reported ledger balance when there is one
     (moved by the transactions between), else the sum of all transactions.
+    One grouped scan for all accounts.
     """
-    daily = conn.execute(sa.select(T.c.posted, sa.func.sum(T.c.amount)).where(T.c.account_id == account_id)
-                         .group_by(T.c.posted).order_by(T.c.posted)).fetchall()
-    dates = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d, _ in daily]
-    prefix = []
-    run = 0
-    for _, amount in daily:
-        run += int(amount)
-        prefix.append(run)
+    _, daily = _fetch(conn, sa.select(T.c.account_id, T.c.posted, sa.func.sum(T.c.amount))
+                      .where(T.c.account_id.in_(account_ids)).group_by(T.c.account_id, T.c.posted)
+                      .order_by(T.c.account_id, T.c.posted))
     B = schema.balances
-    anchor = conn.execute(sa.select(B.c.amount, B.c.as_of).where(B.c.account_id == account_id,
-                                                                  B.c.kind == "ledger")
-                          .order_by(B.c.as_of.desc(), B.c.id.desc()).limit(1)).first()
+    anchors = {}
+    for r in conn.execute(sa.select(B.c.account_id, B.c.amount, B.c.as_of)
+                          .where(B.c.account_id.in_(account_ids), B.c.kind == "ledger")
+                          .order_by(B.c.account_id, B.c.as_of, B.c.id)):
+        anchors[r.account_id] = (int(r.amount), _as_date(r.as_of))     # the last one wins
+    series: dict[int, tuple[list[dt.date], list[int]]] = {a: ([], []) for a in account_ids}
+    for aid, posted, amount in daily:
+        dates, prefix = series[aid]
+        dates.append(_as_date(posted))
+        prefix.append((prefix[-1] if prefix else 0) + int(amount))
+    return {aid: _timeline(*series[aid], anchors.get(aid)) for aid in account_ids}
 
-    from bisect import bisect_right
 
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _timeline(dates: list[dt.date], prefix: list[int], anchor: tuple[int, dt.date] | None
+              ) -> Callable[[dt.date], int]:
     def upto(d: dt.date) -> int:
         i = bisect_right(dates, d)
         return prefix[i - 1] if i else 0
 
     if anchor is None:
         return upto
-    as_of = anchor.as_of if isinstance(anchor.as_of, dt.date) else dt.date.fromisoformat(anchor.as_of)
-    base = int(anchor.amount) - upto(as_of)
+    base = anchor[0] - upto(anchor[1])
     return lambda d: base + upto(d)
 
 
@@ -268,6 +292,7 @@ def statement_accounts(store: Store, conn: sa.Connection, client_id: int, accoun
                        ) -> tuple[dict[int, StatementAccount], dict[int, dict]]:
     """StatementAccount per account, and the settings to remember for those not yet set."""
     accs = _accounts(conn, client_id).filter(pl.col("account_id").is_in(account_ids))
+    timelines = balance_timelines(conn, accs["account_id"].to_list())
     out, remember = {}, {}
     for r in accs.iter_rows(named=True):
         aid = r["account_id"]
@@ -280,7 +305,7 @@ def statement_accounts(store: Store, conn: sa.Connection, client_id: int, accoun
         acct_id = r["acct_id"] or "".join(c for c in text.fold_ascii(r["number"] or "")
                                           if c.isalnum() or c == "-")[-22:] or f"{aid:010d}"
         out[aid] = StatementAccount(aid, r["book_name"], r["kind"], r["currency"], bank_id, acct_id, bid,
-                                    org or "", fid or "", balance_timeline(conn, aid))
+                                    org or "", fid or "", timelines[aid])
         if not (r["intu_bid"] and r["s_bank_id"] and r["acct_id"]):
             remember[aid] = {"intu_bid": bid, "org": org or "", "fid": fid or "", "bank_id": bank_id,
                              "acct_id": acct_id}
@@ -292,14 +317,16 @@ def register_known(conn: sa.Connection, client_id: int) -> tuple[frozenset[str],
 
     Reads any review-engine table whose name starts with ``register`` and has a
     ``client_id`` column: values of its account-like columns (``account``,
-    ``category``, ``account_name``) and name-like columns (``name``, ``payee``).
+    ``category``, ``account_name``, ``register_account``) and name-like columns
+    (``name``, ``payee``); today that is the review engine's ``register_entries``.
     """
     accounts: set[str] = set()
     names: set[str] = set()
     for name, table in schema.metadata.tables.items():
         if not name.startswith("register") or "client_id" not in table.c:
             continue
-        acct_cols = [c for c in ("account", "category", "account_name", "bank_account") if c in table.c]
+        acct_cols = [c for c in ("account", "category", "account_name", "bank_account", "register_account")
+                     if c in table.c]
         name_cols = [c for c in ("name", "payee") if c in table.c]
         for col in acct_cols + name_cols:
             try:
@@ -307,7 +334,8 @@ def register_known(conn: sa.Connection, client_id: int) -> tuple[frozenset[str],
                                       .distinct()).scalars().all()
             except sa.exc.SQLAlchemyError:
                 continue
-            (accounts if col in acct_cols else names).update(v for v in values if isinstance(v, str) and v)
+            (accounts if col in acct_cols else names).update(
+                v for v in values if isinstance(v, str) and v.strip() and v != "-split-")
     return frozenset(accounts), frozenset(names)
 
 
@@ -356,9 +384,13 @@ class StagedFiles:
         self.staged = []
 
 
-def _target_paths(out: Path, fmt: FormatSpec, rendered: list[Rendered], accounts: dict[int, str],
+def _target_paths(out_arg: str | Path, fmt: FormatSpec, rendered: list[Rendered], accounts: dict[int, str],
                   client_name: str, first: dt.date | None, last: dt.date | None) -> list[Path]:
-    if out.is_dir() or str(out).endswith(os.sep):
+    """File names: ``out`` itself for one file; ``<stem>-<account>`` per account and
+    ``-<n>`` per part before the extension; a folder (existing, or given with a
+    trailing separator) gets ``<client>-<format>-<first>-<last>``."""
+    out = Path(out_arg)
+    if out.is_dir() or str(out_arg).endswith(("/", os.sep)):
         span = f"-{first:%Y%m%d}-{last:%Y%m%d}" if first and last else ""
         base = out / f"{text.slug(client_name, 'client')}-{fmt.name}{span}"
         ext = fmt.extension
@@ -409,7 +441,7 @@ def prepare(store: Store, conn: sa.Connection, client_id: int, fmt: FormatSpec, 
             reexport: int | None = None) -> Plan:
     frame = select(store, conn, client_id, account_ids=account_ids, date_from=date_from, date_to=date_to,
                    batch=reexport, states=None if reexport is not None else ("approved",))
-    prev = _previous_items(conn, client_id, frame["transaction_id"])
+    prev = _previous_items(conn, client_id, frame["transaction_id"], reexport)
     already: dict[int, list[int]] = {}
     if reexport is None and prev.height:
         written = prev.filter(pl.col("written"))
@@ -457,6 +489,8 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
                         date_to=date_to, reexport=reexport)
         frame = plan_.frame
         if frame.height == 0 and plan_.matched.height == 0:
+            if reexport is None and not plan_.already:
+                plan_.already = exported_batches(conn, client_id, account_ids, date_from, date_to)
             raise _nothing(plan_, reexport)
         accounts_info, remember = ({}, {})
         if fmt.needs_statement:
@@ -470,7 +504,7 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
     rendered = fmt.render(frame, ctx) if frame.height else []
     first = frame["posted"].min() if frame.height else None
     last = frame["posted"].max() if frame.height else None
-    paths = _target_paths(Path(out), fmt, rendered, names, client_name, date_from or first, date_to or last)
+    paths = _target_paths(out, fmt, rendered, names, client_name, date_from or first, date_to or last)
     if len(set(paths)) != len(paths):
         raise Invalid("the export would write two files under one name; give --out a different name")
     staged = StagedFiles()
@@ -496,6 +530,10 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
     if split and fmt.limit.reason:
         notes.append(f"split into {len(files)} files: {fmt.limit.reason}")
     warnings = list(plan_.warnings)
+    if fmt.name == "qbo" and frame.height and (frame["currency"] != "USD").any():
+        others = ", ".join(sorted(set(frame.filter(pl.col("currency") != "USD")["currency"].to_list())))
+        warnings.append(f"Web Connect files for {others} accounts say CURDEF {others}: QuickBooks US takes only "
+                        f"USD (Canada USD/CAD, UK GBP); import them into an edition that has the currency")
     if plan_.matched.height:
         warnings.append(f"{plan_.matched.height} approved transaction(s) already in the books (BLUE) were not "
                         f"added again")
@@ -505,6 +543,24 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
                         f"{', '.join(map(str, plan_.already))} and were left out (use a re-export)")
     return ExportResult(result["batch"], fmt.name, tuple(files), frame.height, result["total"],
                         plan_.matched.height, reexport, tuple(notes), tuple(warnings), result["totals"])
+
+
+def exported_batches(conn: sa.Connection, client_id: int, account_ids: list[int] | None,
+                     date_from: dt.date | None, date_to: dt.date | None) -> dict[int, list[int]]:
+    """Batch id -> transaction ids of this selection that are already exported."""
+    q = (sa.select(C.c.batch_id, T.c.id).select_from(T.join(A, A.c.id == T.c.account_id)
+                                                    .join(C, C.c.transaction_id == T.c.id))
+         .where(A.c.client_id == client_id, C.c.state == "exported").order_by(C.c.batch_id, T.c.id))
+    if account_ids:
+        q = q.where(T.c.account_id.in_(account_ids))
+    if date_from is not None:
+        q = q.where(T.c.posted >= date_from)
+    if date_to is not None:
+        q = q.where(T.c.posted <= date_to)
+    out: dict[int, list[int]] = {}
+    for batch_id, tid in conn.execute(q):
+        out.setdefault(batch_id if batch_id is not None else 0, []).append(tid)
+    return out
 
 
 def _nothing(plan_: Plan, reexport: int | None) -> Exception:

@@ -73,14 +73,16 @@ def is_card(kind: pl.Expr) -> pl.Expr:
     return kind == CARD
 
 
-def offset_lines(frame: pl.DataFrame, uncategorized: tuple[str, str] = UNCATEGORIZED) -> pl.DataFrame:
+def offset_lines(frame: pl.DataFrame, uncategorized: tuple[str, str] = UNCATEGORIZED, *,
+                 ordered: bool = True) -> pl.DataFrame:
     """The other side of each transaction, one row per line, in the transaction's sign.
 
     Returns ``transaction_id``, ``line`` (1-based), ``account``, ``amount``
     (summing per transaction to the transaction's amount), ``memo``,
     ``class_``, ``transfer`` (Boolean) and ``fallback`` (Boolean: no account
     was coded, ``uncategorized`` was used). Splits win over a transfer, a
-    transfer over the category.
+    transfer over the category. ``ordered=False`` skips sorting the lines into the
+    frame's row order (the lines of one transaction still keep their order).
     """
     has_splits = pl.col("splits").is_not_null() & (pl.col("splits").list.len() > 0)
     base = frame.select("transaction_id", "amount", "category", "class_", "splits", "transfer_account",
@@ -106,6 +108,8 @@ def offset_lines(frame: pl.DataFrame, uncategorized: tuple[str, str] = UNCATEGOR
     lines = lines.with_columns(fallback=pl.col("account") == "").with_columns(
         account=pl.when(pl.col("fallback") & (pl.col("amount") < 0)).then(pl.lit(out_name))
         .when(pl.col("fallback")).then(pl.lit(in_name)).otherwise("account"))
+    if not ordered:
+        return lines
     order = frame.select("transaction_id").with_row_index("_order")
     return (lines.join(order, on="transaction_id", how="left").sort("_order", "line").drop("_order"))
 

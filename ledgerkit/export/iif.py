@@ -83,21 +83,23 @@ def format_iif(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
         .otherwise(pl.lit("")),
         _doc=pl.when(pl.col("_type") == "CHECK").then("_doc").otherwise(pl.lit("")),
     )
-    trns = f.select("_order", pl.lit(0, dtype=pl.Int32).alias("_seq"), pl.concat_str([
+    trns = pl.concat_str([
         pl.lit("TRNS\t\t"), "_type", pl.lit("\t"), "_date", pl.lit("\t"), "_accnt", pl.lit("\t"), "_trns_name",
         pl.lit("\t\t"), text.amount_text(pl.col("amount"), pl.col("exp")), pl.lit("\t"), "_doc", pl.lit("\t"),
-        "_memo", pl.lit("\tN\tN")]).alias("line"))
-    lines = offset_lines(frame).join(
-        f.select("transaction_id", "_order", "_type", "_date", "_spl_name", "_memo", "exp"),
-        on="transaction_id", how="left")
-    spl = lines.select("_order", pl.col("line").cast(pl.Int32).alias("_seq"), pl.concat_str([
+        "_memo", pl.lit("\tN\tN" + CRLF)])
+    lines = offset_lines(frame, ordered=False).join(
+        f.select("transaction_id", "_type", "_date", "_spl_name", "_memo", "exp"),
+        on="transaction_id", how="left", maintain_order="left")
+    memo = safe(pl.col("memo"))
+    spl = (lines.select("transaction_id", pl.concat_str([
         pl.lit("SPL\t\t"), "_type", pl.lit("\t"), "_date", pl.lit("\t"), safe(pl.col("account")), pl.lit("\t"),
         "_spl_name", pl.lit("\t"), safe(pl.col("class_")), pl.lit("\t"),
         text.amount_text(-pl.col("amount"), pl.col("exp")), pl.lit("\t\t"),
-        pl.when(safe(pl.col("memo")) != "").then(safe(pl.col("memo"))).otherwise("_memo"),
-        pl.lit("\tN")]).alias("line"))
-    end = f.select("_order", pl.lit(2**30, dtype=pl.Int32).alias("_seq"), pl.lit("ENDTRNS").alias("line"))
-    body = pl.concat([trns, spl, end]).sort("_order", "_seq")["line"]
+        pl.when(memo != "").then(memo).otherwise("_memo"), pl.lit("\tN" + CRLF)]).alias("_spl"))
+        .group_by("transaction_id", maintain_order=True).agg(pl.col("_spl").str.join("")))
+    blocks = f.join(spl, on="transaction_id", how="left", maintain_order="left").select(
+        pl.concat_str([trns, pl.col("_spl"), pl.lit("ENDTRNS")]))
+    body = blocks.to_series()
     parts = []
     if ctx.lists:
         parts.extend(list_rows(frame, lines, ctx.known_accounts, ctx.known_names))
@@ -133,7 +135,7 @@ def list_rows(frame: pl.DataFrame, lines: pl.DataFrame, known_accounts: frozense
     for r in transfers.unique(maintain_order=True).iter_rows():
         add(r[0], _acct_type(r[1]))
     cats = (lines.filter(~pl.col("transfer")).group_by("account", maintain_order=True)
-            .agg(out=(pl.col("amount") < 0).any()))
+            .agg(out=(pl.col("amount") < 0).any()).sort("account"))
     for name, out in cats.iter_rows():
         add(name, "EXP" if out else "INC")
     rows = []

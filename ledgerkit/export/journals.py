@@ -18,8 +18,10 @@ beancount names are made of capitalised ASCII words joined by ``-``
 ("Office Supplies" -> ``Expenses:Office-Supplies``); ledger/hledger keep the
 words (``Expenses:Office Supplies``).
 
-With ``lists`` the file starts with ``open`` (beancount) or ``account``
-(ledger) directives for every account it uses that the register does not know.
+With ``lists`` the file starts with ``open`` (beancount) or ``commodity`` and
+``tag``/``account`` (ledger) directives for every account it uses that the
+register does not know (``hledger check --strict`` and ``ledger --strict
+--pedantic`` pass).
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _directives(frame: pl.DataFrame, rows: pl.DataFrame, lines: pl.DataFrame, ct
     used = list(dict.fromkeys(rows["_bank"].to_list() + lines["_acct"].to_list()))
     first = frame["posted"].min()
     out = []
+    if style == "ledger":
+        out += [f"commodity {c}" for c in sorted(set(frame["currency"].to_list()))] + ["tag fitid", "tag class"]
     for a in used:
         if a.casefold() in known:
             continue

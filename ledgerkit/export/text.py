@@ -43,7 +43,6 @@ _TRANSLIT = {
     "§": "S", "¶": "P", "№": "No",
 }
 _NON_ASCII = r"[^\x00-\x7f]"
-_CONTROL = r"[\x00-\x1f\x7f]+"
 
 
 def fold_ascii(text: str) -> str:
@@ -88,8 +87,7 @@ def to_ascii(expr: pl.Expr) -> pl.Expr:
 def one_line(expr: pl.Expr) -> pl.Expr:
     """Control characters to spaces, white space collapsed, trimmed; null -> ""."""
     return (expr.cast(pl.String).fill_null("")
-            .str.replace_all(_CONTROL, " ")
-            .str.replace_all(r"[ \u00a0]{2,}", " ")
+            .str.replace_all(r"[\s\x00-\x1f\x7f\u00a0]{2,}|[\x00-\x1f\x7f\u00a0]", " ")
             .str.strip_chars())
 
 
@@ -132,8 +130,11 @@ def rest_after(expr: pl.Expr, limit: int) -> pl.Expr:
 
 def join_nonempty(parts: list[pl.Expr], separator: str) -> pl.Expr:
     """Concatenate the non-empty parts with ``separator`` between them."""
-    return pl.concat_list([pl.when(p == "").then(None).otherwise(p) for p in parts]).list.drop_nulls(
-    ).list.join(separator)
+    out = parts[0]
+    for p in parts[1:]:
+        out = (pl.when(out == "").then(p).when(p == "").then(out)
+               .otherwise(out + pl.lit(separator) + p))
+    return out
 
 
 def amount_text(units: pl.Expr, exponent: int | pl.Expr = 2) -> pl.Expr:

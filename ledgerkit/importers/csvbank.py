@@ -14,13 +14,14 @@ import codecs
 import csv
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 
 from ..amounts import normalize_text, to_minor
 from ..model import Issue
-from .base import AccountRef, Extract, ParseError, conform, empty_transactions
+from .base import AccountRef, Extract, ParseError, conform
 from .csvspecs import SPECS, Col, CsvSpec, by_name, cols, norm, spec_from_mapping
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -70,8 +71,7 @@ class CsvImporter:
                                  + _missing(spec, data))
             raise ParseError(f"unknown CSV layout (first line {_first_line(data)!r}); import it with "
                              '--mapping "date=<column>,amount=<column>,description=<column>"')
-        text = _decode_all(data, layout.encoding)
-        return _extract(Path(path).name, text, layout)
+        return _extract(Path(path).name, _utf8(data, layout.encoding), layout)
 
 
 # ---------------------------------------------------------------- decoding
@@ -99,12 +99,19 @@ def _head(head: bytes, encoding: str, final: bool, errors: str = "replace") -> s
     return _newlines(dec.decode(head, final=final))
 
 
-def _decode_all(data: bytes, encoding: str) -> str:
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")       # cp125x leaves a few bytes undefined; latin-1 reads anything
-    return _newlines(text)
+def _utf8(data: bytes, encoding: str) -> bytes:
+    """The file as UTF-8 bytes with "\n" line ends; UTF-8 input is not decoded at all (speed)."""
+    if encoding in {"utf-8", "utf-8-sig"}:
+        out = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    else:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")   # cp125x leaves a few bytes undefined; latin-1 reads anything
+        out = text.lstrip("\ufeff").encode("utf-8")
+    if b"\r" in out:
+        out = out.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return out
 
 
 def _newlines(text: str) -> str:
@@ -123,15 +130,18 @@ class _Cells:
 
     def __init__(self, text: str):
         self.lines = text.split("\n", SCAN_LINES)[:SCAN_LINES]
-        self._cache: dict[tuple[int, str], list[str]] = {}
+        self._cache: dict[tuple[int, str], tuple[list[str], list[str], frozenset[str]]] = {}
 
-    def get(self, i: int, delimiter: str) -> list[str]:
+    def get(self, i: int, delimiter: str) -> tuple[list[str], list[str], frozenset[str]]:
+        """(cells as written, normalised cells, their set)."""
         key = (i, delimiter)
         if key not in self._cache:
             try:
-                self._cache[key] = next(csv.reader([self.lines[i]], delimiter=delimiter), [])
+                row = next(csv.reader([self.lines[i]], delimiter=delimiter), [])
             except csv.Error:
-                self._cache[key] = []
+                row = []
+            got = [norm(c) for c in row]
+            self._cache[key] = (row, got, frozenset(got))
         return self._cache[key]
 
 
@@ -170,23 +180,28 @@ def _locate(spec: CsvSpec, cells: _Cells, encoding: str) -> Layout | None:
         if spec.skip >= len(lines):
             return None
         d = spec.delimiter or _sniff([lines[spec.skip]])
-        return Layout(spec, d, encoding, spec.skip + 1, tuple(cells.get(spec.skip, d)))
-    sig = [norm(h) for h in spec.header]
+        return Layout(spec, d, encoding, spec.skip + 1, tuple(cells.get(spec.skip, d)[0]))
+    sig = _signature(spec)
     for i in range(spec.skip, len(lines)):
         for d in (spec.delimiter,) if spec.delimiter else DELIMITERS:
-            row = cells.get(i, d)
+            row, got, got_set = cells.get(i, d)
             if len(row) < len(sig):
                 continue
-            got = [norm(c) for c in row]
             if spec.exact:
-                while got and not got[-1]:
-                    got.pop()
-                ok = got == sig
+                n = len(got)
+                while n and not got[n - 1]:
+                    n -= 1
+                ok = got[:n] == list(sig)
             else:
-                ok = set(sig) <= set(got)
+                ok = got_set.issuperset(sig)
             if ok:
                 return Layout(spec, d, encoding, i + 1, tuple(row))
     return None
+
+
+@cache
+def _signature(spec: CsvSpec) -> tuple[str, ...]:
+    return tuple(norm(h) for h in spec.header)
 
 
 def _sniff(lines: list[str]) -> str:
@@ -206,44 +221,49 @@ def _missing(spec: CsvSpec, data: bytes) -> str:
 
 # ---------------------------------------------------------------- reading
 
-def _extract(source: str, text: str, layout: Layout) -> Extract:
+def _extract(source: str, data: bytes, layout: Layout) -> Extract:
     spec = layout.spec
-    frame, columns = _read(text, layout)
+    frame, columns, multiline = _read(data, layout)
     issues: list[Issue] = []
     used = _used_columns(spec, columns)
     if used:
         frame = frame.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in used)
         frame = frame.filter(~pl.all_horizontal(pl.col(c) == "" for c in used))
+    date_col = columns.need(spec.date, "date")
+    frame = _dates(frame, spec, date_col)          # parsed before rows are dropped: every date tells day-first
     for ref, pattern in spec.skip_rows:
         c = columns.find(ref)
         if c:
             frame = frame.filter(~pl.col(c).str.contains(pattern))
-    if spec.pending:
-        c = columns.find(spec.pending[0])
-        if c:
-            held = pl.col(c).str.contains(spec.pending[1])
-            n = frame.select(held.sum()).item()
-            if n:
-                issues.append(Issue(source, "", f"{n} pending or declined row(s) skipped "
-                                                f"(column {columns.label(spec.pending[0])!r})", "warning"))
-                frame = frame.filter(~held)
-    date_col = columns.need(spec.date, "date")
+    if spec.pending and (c := columns.find(spec.pending[0])):
+        held = pl.col(c).str.contains(spec.pending[1])
+        n = frame.select(held.sum()).item()
+        if n:
+            issues.append(Issue(source, "", f"{n} pending or declined row(s) skipped "
+                                            f"(column {columns.label(spec.pending[0])!r})", "warning"))
+            frame = frame.filter(~held)
     if spec.continuation:
         frame = _merge_continuations(frame, date_col, used)
-    posted = _dates(frame, spec, date_col, columns)
-    amount = _amounts(frame, spec, columns)
-    texts = {k: _text(frame, columns, getattr(spec, k)) for k in ("description", "payee", "memo")}
+    label = columns.label(spec.date)
+    _fail(frame, pl.col(date_col) == "", lambda r: f"no date in column {label!r}")
+    shown = " or ".join(spec.date_formats)
+    _fail(frame, pl.col("_posted").is_null(),
+          lambda r: f"date {r[date_col]!r} in column {label!r} is not a date like {shown}")
+    frame = _amounts(frame, spec, columns)
+    texts = {k: _text(columns, getattr(spec, k)) for k in ("description", "payee", "memo")}
     if "_continued" in frame.columns:
         texts["memo"] = pl.concat_str([texts["memo"], pl.col("_continued")], separator=" ").str.strip_chars()
-    if not cols(spec.payee):
-        texts["payee"] = texts["description"]
+    if multiline:
+        texts = {k: e.str.replace_all(r"\s*\n\s*", " ") for k, e in texts.items()}
     if not cols(spec.description):
         texts["description"] = texts["payee"]
+    # no payee column, or an empty one on this row (bank fees, interest): the description stands in
+    texts["payee"] = pl.when(texts["payee"] == "").then(texts["description"]).otherwise(texts["payee"])
     out = frame.select(
         pl.lit(0, dtype=pl.Int32).alias("account"),
         pl.col("_line").alias("row"),
-        posted.alias("posted"),
-        amount.alias("amount"),
+        pl.col("_posted").alias("posted"),
+        pl.col("_amount").alias("amount"),
         *(e.alias(k) for k, e in texts.items()),
         _one(columns, spec.check_number).alias("check_number"),
         _one(columns, spec.bank_id).alias("bank_id"),
@@ -256,8 +276,7 @@ def _extract(source: str, text: str, layout: Layout) -> Extract:
         currency = None
     ref = AccountRef(key="", kind=spec.kind, currency=(currency or spec.currency or "").upper() or None,
                      institution=spec.institution, number=number or "", name_hint=name or spec.name)
-    return Extract(importer="csv", accounts=[ref], transactions=conform(out) if out.height else
-                   empty_transactions(), issues=issues)
+    return Extract(importer="csv", accounts=[ref], transactions=conform(out), issues=issues)
 
 
 class _Columns:
@@ -289,38 +308,73 @@ class _Columns:
         return ref
 
 
-def _read(text: str, layout: Layout) -> tuple[pl.DataFrame, _Columns]:
+def _read(data: bytes, layout: Layout) -> tuple[pl.DataFrame, _Columns, bool]:
+    """All columns as text (c0..cN, N from the header and the first lines) plus ``_line``,
+    the physical line each record starts on; and whether some quoted field spans lines."""
     spec = layout.spec
     start = 0
-    for _ in range(layout.data_start):       # character offset of the first data line
-        nl = text.find("\n", start)
-        start = len(text) if nl < 0 else nl + 1
-    body = text[start:]
-    if spec.footer and not spec.headerless:
-        m = re.search(spec.footer, body, re.M)
+    for _ in range(layout.data_start):       # byte offset of the first data line
+        nl = data.find(b"\n", start)
+        start = len(data) if nl < 0 else nl + 1
+    body = data[start:]
+    if spec.footer:
+        m = re.search(spec.footer.encode("utf-8"), body, re.M)
         if m:
             body = body[:m.start()]
-    refs = [r for r in _all_refs(spec) if isinstance(r, int)]
-    sample = body.split("\n", 20)[:20]
-    widths = [len(next(csv.reader([ln], delimiter=layout.delimiter), [])) for ln in sample if ln.strip()]
-    width = max([len(layout.names), *(r + 1 for r in refs), *widths, 1])
     d = layout.delimiter
-    head = d.join(f"c{i}" for i in range(width))
-    try:
-        frame = pl.read_csv((head + "\n" + body).encode("utf-8"), separator=d, has_header=True,
-                            infer_schema=False, truncate_ragged_lines=True, quote_char='"',
-                            raise_if_empty=False)
-    except pl.exceptions.PolarsError as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ParseError(f"the file is not well-formed {spec.name} CSV ({msg})") from None
+    refs = [r for r in _all_refs(spec) if isinstance(r, int)]
+    sample = body[:65536].decode("utf-8", errors="replace").split("\n", 20)[:20]
+    widths = [len(next(csv.reader([ln], delimiter=d), [])) for ln in sample if ln.strip()]
+    checked = bool(layout.names) and not spec.ragged
+    if checked:   # one spare column catches rows that spill past the header (an unquoted delimiter)
+        width = max([len(layout.names), *(r + 1 for r in refs)]) + 1
+    else:
+        width = max([len(layout.names), *(r + 1 for r in refs), *widths, 1])
+    head = d.join(f"c{i}" for i in range(width)).encode("utf-8") + b"\n"
     first = layout.data_start + 1
-    n_lines = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
-    if frame.height == n_lines:
+    try:
+        frame = _read_csv(head + body, d, first)
+    except pl.exceptions.ComputeError as e:
+        if "utf-8" not in str(e).casefold():
+            raise _malformed(body, first, e) from None
+        body = body.decode("cp1252", errors="replace").encode("utf-8")   # UTF-8 head, legacy tail
+        frame = _read_csv(head + body, d, first)
+    n_lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    multiline = frame.height != n_lines
+    if not multiline:
         line = pl.int_range(first, first + pl.len(), dtype=pl.Int64)
     else:                                     # quoted fields span lines
         extra = pl.sum_horizontal(pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns) + 1
         line = (first + extra.cum_sum() - extra).cast(pl.Int64)
-    return frame.with_columns(line.alias("_line")), _Columns(layout.names, width)
+    frame = frame.with_columns(line.alias("_line"))
+    if checked:
+        spill = [f"c{i}" for i in range(len(layout.names), width)]
+        name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[d]
+        _fail(frame, pl.any_horizontal(pl.col(c).fill_null("").str.strip_chars() != "" for c in spill),
+              lambda r: f"this line has more fields than the {len(layout.names)} the header names "
+                        f"(a {name} inside a value that is not quoted?)")
+    return frame, _Columns(layout.names, width), multiline
+
+
+def _read_csv(data: bytes, delimiter: str, first: int) -> pl.DataFrame:
+    try:
+        return pl.read_csv(data, separator=delimiter, has_header=True, infer_schema=False,
+                           truncate_ragged_lines=True, quote_char='"', raise_if_empty=False)
+    except pl.exceptions.ComputeError:
+        raise
+    except pl.exceptions.PolarsError as e:
+        raise _malformed(data.split(b"\n", 1)[-1], first, e) from None
+
+
+def _malformed(body: bytes, first: int, error: Exception) -> ParseError:
+    """Point at the likely culprit of a file polars cannot split: the first line with an odd
+    number of double quotes (only on this error path does Python look at single lines)."""
+    for n, line in enumerate(body.split(b"\n"), start=first):
+        if line.count(b'"') % 2:
+            return ParseError("the file is not well-formed CSV: this line has an unbalanced double quote",
+                              where=f"line {n}")
+    text = str(error).strip()
+    return ParseError(f"the file is not well-formed CSV ({text.splitlines()[0] if text else type(error).__name__})")
 
 
 def _all_refs(spec: CsvSpec) -> list[Col]:
@@ -363,46 +417,68 @@ def _fail(frame: pl.DataFrame, bad: pl.Expr, message) -> None:
         raise ParseError(message(row), where=f"line {row['_line']}")
 
 
-def _dates(frame: pl.DataFrame, spec: CsvSpec, date_col: str, columns: _Columns) -> pl.Expr:
+def _dates(frame: pl.DataFrame, spec: CsvSpec, date_col: str) -> pl.DataFrame:
+    """Add ``_posted``. The distinct date texts are parsed (a few thousand, not a million rows) with
+    each of the spec's formats; the first that reads the most of them wins for the whole file."""
     raw = pl.col(date_col)
-    label = columns.label(spec.date)
-    if not spec.continuation:
-        _fail(frame, raw == "", lambda r: f"no date in column {label!r}")
+    uniq = frame.select(raw.unique()).filter(raw != "")
     part = raw.str.extract(spec.date_pattern, 1) if spec.date_pattern else raw
 
     def parsed(fmt: str) -> pl.Expr:
         d = part.str.strptime(pl.Date, fmt, strict=False)
         return pl.when(d.dt.year().is_between(1900, 2199)).then(d).otherwise(None)
 
-    if not frame.height:
-        return parsed(spec.date_formats[0])
-    misses = frame.select(parsed(f).is_null().sum().alias(str(i))
-                          for i, f in enumerate(spec.date_formats)).row(0)
-    best = min(range(len(misses)), key=lambda i: (misses[i], i))
-    fmt = spec.date_formats[best]
-    if misses[best]:
-        shown = " or ".join(spec.date_formats)
-        _fail(frame, parsed(fmt).is_null(),
-              lambda r: f"date {r[date_col]!r} in column {label!r} is not a date like {shown}")
-    return parsed(fmt)
+    fmt = spec.date_formats[0]
+    if len(spec.date_formats) > 1 and uniq.height:
+        misses = uniq.select(parsed(f).is_null().sum().alias(str(i)) for i, f in enumerate(spec.date_formats)).row(0)
+        fmt = spec.date_formats[min(range(len(misses)), key=lambda i: (misses[i], i))]
+    table = uniq.with_columns(parsed(fmt).alias("_posted"))
+    return frame.join(table, on=date_col, how="left", maintain_order="left")
 
 
-def _amount_text(ref: Col | None, columns: _Columns, decimal_comma: bool) -> tuple[pl.Expr, str, str]:
+def _amount_col(frame: pl.DataFrame, ref: Col | None, columns: _Columns, dc: bool, alias: str
+                ) -> tuple[pl.DataFrame, str, str]:
+    """Add the plain decimal text of column ``ref`` as ``alias``; returns (frame, source column, label).
+
+    The common notations ("-12.50", "$1,234.56", "1.234,56") are rewritten with a few literal
+    replacements; only what is left (parentheses, trailing minus ...) goes through
+    ``amounts.normalize_text``, and then only its distinct values."""
     c = columns.find(ref)
     if c is None:
-        return pl.lit(""), "", ""
-    e = normalize_text(pl.col(c), decimal_comma=decimal_comma)
-    e = e.str.replace(r"^([+-]?)\.", "${1}0.")
-    return e, c, columns.label(ref)
+        return frame.with_columns(pl.lit("").alias(alias)), "", ""
+    col = pl.col(c)
+    if dc:
+        label = columns.label(ref)
+        _fail(frame, col.str.contains(r"^[+-]?\d+\.\d{1,2}$"), lambda r: f"amount {r[c]!r} in column {label!r} "
+              "has a decimal point, but this layout writes decimal commas")
+    quick = col.str.replace_all("$", "", literal=True).str.replace_all(" ", "", literal=True)
+    if dc:
+        quick = (pl.when(quick.str.contains(r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$"))
+                 .then(quick.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)))
+    else:
+        quick = (pl.when(quick.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"))
+                 .then(quick.str.replace_all(",", "", literal=True)).otherwise(quick))
+    frame = frame.with_columns(_canon(quick).alias(alias))
+    rest = pl.col(alias).is_null() | ~pl.col(alias).str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)?$")
+    if frame.select(rest.any()).item():
+        table = (frame.filter(rest).select(col.unique())
+                 .with_columns(_canon(normalize_text(col, decimal_comma=dc)).alias("_n")))
+        frame = (frame.join(table, on=c, how="left", maintain_order="left")
+                 .with_columns(pl.coalesce("_n", alias).alias(alias)).drop("_n"))
+    return frame, c, columns.label(ref)
 
 
-def _check(frame: pl.DataFrame, c: str, label: str, text: pl.Expr, *, required: bool) -> None:
+def _canon(e: pl.Expr) -> pl.Expr:
+    return e.str.replace(r"^([+-]?)\.", "${1}0.").str.strip_prefix("+")
+
+
+def _check(frame: pl.DataFrame, c: str, label: str, alias: str, *, required: bool) -> None:
     if not c:
         return
     raw = pl.col(c)
     if required:
         _fail(frame, raw == "", lambda r: f"no amount in column {label!r}")
-    _fail(frame, (raw != "") & ~text.str.contains(_PLAIN),
+    _fail(frame, (raw != "") & ~pl.col(alias).str.contains(_PLAIN),
           lambda r: f"amount {r[c]!r} in column {label!r} is not a number")
 
 
@@ -413,24 +489,35 @@ def _units_text(units: pl.Expr) -> pl.Expr:
     return pl.when(units < 0).then(pl.lit("-") + whole + "." + frac).otherwise(whole + "." + frac)
 
 
+def _difference(frame: pl.DataFrame, where: pl.Expr, x: pl.Expr, y: pl.Expr) -> pl.Expr:
+    """x - y as plain text, exactly, for the rows ``where`` holds (null elsewhere). Only computed
+    when some row needs it: most files never add two columns."""
+    if not frame.select(where.any()).item():
+        return pl.lit(None, dtype=pl.String)
+    _fail(frame, where & (x.str.contains(rf"\.\d{{{_SCALE + 1}}}") | y.str.contains(rf"\.\d{{{_SCALE + 1}}}")),
+          lambda r: f"an amount on this line has more than {_SCALE} decimals")
+    return _units_text(to_minor(x, _SCALE)[0] - to_minor(y, _SCALE)[0])
+
+
 def _abs(t: pl.Expr) -> pl.Expr:
     return t.str.strip_prefix("-").str.strip_prefix("+")
 
 
 def _negate(t: pl.Expr) -> pl.Expr:
-    return (pl.when(t.str.contains(_ZERO)).then(_abs(t))
-            .when(t.str.starts_with("-")).then(_abs(t))
+    return (pl.when(t.str.contains(_ZERO) | t.str.starts_with("-")).then(_abs(t))
             .otherwise(pl.lit("-") + _abs(t)))
 
 
-def _amounts(frame: pl.DataFrame, spec: CsvSpec, columns: _Columns) -> pl.Expr:
+def _amounts(frame: pl.DataFrame, spec: CsvSpec, columns: _Columns) -> pl.DataFrame:
+    """Add ``_amount``: plain signed decimal text, money out negative. Each step is
+    materialised so the expressions stay small."""
     dc = spec.decimal_comma
+    a = pl.col("_a")
     if spec.amount is not None:
-        text, c, label = _amount_text(spec.amount, columns, dc)
+        frame, c, label = _amount_col(frame, spec.amount, columns, dc, "_a")
         if not c:
             raise ParseError(f"the amount column {columns.label(spec.amount)!r} is not in the file")
-        _check(frame, c, label, text, required=True)
-        amount = text
+        _check(frame, c, label, "_a", required=True)
         if spec.indicator is not None:
             ic = columns.need(spec.indicator, "credit/debit indicator")
             ind = pl.col(ic).fill_null("").str.strip_chars().str.to_lowercase()
@@ -439,37 +526,37 @@ def _amounts(frame: pl.DataFrame, spec: CsvSpec, columns: _Columns) -> pl.Expr:
             ilabel = columns.label(spec.indicator)
             _fail(frame, ~out & ~inn, lambda r: f"{r[ic]!r} in column {ilabel!r} is neither "
                                                 f"{'/'.join(spec.debit_values)} nor {'/'.join(spec.credit_values)}")
-            amount = pl.when(out).then(_negate(_abs(text))).otherwise(_abs(text))
+            frame = frame.with_columns(_a=_abs(a)).with_columns(_a=pl.when(out).then(_negate(a)).otherwise(a))
     else:
-        dtext, dcol, dlabel = _amount_text(spec.debit, columns, dc)
-        ctext, ccol, clabel = _amount_text(spec.credit, columns, dc)
+        frame, dcol, dlabel = _amount_col(frame, spec.debit, columns, dc, "_d")
+        frame, ccol, clabel = _amount_col(frame, spec.credit, columns, dc, "_c")
         if not dcol and not ccol:
             raise ParseError("neither the debit nor the credit column is in the file")
-        _check(frame, dcol, dlabel, dtext, required=False)
-        _check(frame, ccol, clabel, ctext, required=False)
-        has_d = pl.col(dcol) != "" if dcol else pl.lit(False)
-        has_c = pl.col(ccol) != "" if ccol else pl.lit(False)
-        _fail(frame, ~has_d & ~has_c,
+        _check(frame, dcol, dlabel, "_d", required=False)
+        _check(frame, ccol, clabel, "_c", required=False)
+        d, c = pl.col("_d"), pl.col("_c")
+        _fail(frame, (d == "") & (c == ""),
               lambda r: f"no amount in column {' or '.join(x for x in (dlabel, clabel) if x)!r}")
-        d_nz = has_d & ~dtext.str.contains(_ZERO)
-        c_nz = has_c & ~ctext.str.contains(_ZERO)
-        both = _units_text(to_minor(ctext, _SCALE)[0] - to_minor(_abs(dtext), _SCALE)[0])
-        amount = (pl.when(d_nz & c_nz).then(both).when(d_nz).then(_negate(_abs(dtext)))
-                  .when(has_c).then(ctext).otherwise(_abs(dtext)))
+        frame = frame.with_columns(_d=_abs(d), _dnz=(d != "") & ~d.str.contains(_ZERO),
+                                   _cnz=(c != "") & ~c.str.contains(_ZERO))
+        both = pl.col("_dnz") & pl.col("_cnz")
+        frame = frame.with_columns(_a=pl.when(both).then(_difference(frame, both, c, d))
+                                   .when(pl.col("_dnz")).then(pl.lit("-") + d)
+                                   .when(c != "").then(c).otherwise(d)).drop("_d", "_c", "_dnz", "_cnz")
     if spec.fee is not None:
-        ftext, fcol, flabel = _amount_text(spec.fee, columns, dc)
+        frame, fcol, flabel = _amount_col(frame, spec.fee, columns, dc, "_f")
         if fcol:
-            _check(frame, fcol, flabel, ftext, required=False)
-            charged = (pl.col(fcol) != "") & ~ftext.str.contains(_ZERO)
-            amount = pl.when(charged).then(
-                _units_text(to_minor(amount, _SCALE)[0] - to_minor(ftext, _SCALE)[0])).otherwise(amount)
+            _check(frame, fcol, flabel, "_f", required=False)
+            f = pl.col("_f")
+            charged = (f != "") & ~f.str.contains(_ZERO)
+            frame = frame.with_columns(_a=pl.when(charged).then(_difference(frame, charged, a, f)).otherwise(a))
+        frame = frame.drop("_f")
     if spec.flip_sign:
-        amount = _negate(amount)
-    _fail(frame, to_minor(amount, _SCALE)[2], lambda r: f"amount on this line has more than {_SCALE} decimals")
-    return amount.str.strip_prefix("+")
+        frame = frame.with_columns(_a=_negate(a))
+    return frame.rename({"_a": "_amount"})
 
 
-def _text(frame: pl.DataFrame, columns: _Columns, refs) -> pl.Expr:
+def _text(columns: _Columns, refs) -> pl.Expr:
     found = [c for c in (columns.find(r) for r in cols(refs)) if c]
     if not found:
         return pl.lit("")

@@ -31,8 +31,13 @@ CARD = AccountKind.CREDIT_CARD
 
 @dataclass(frozen=True, slots=True)
 class CsvSpec:
-    """One bank's CSV layout. Text fields (description, payee, memo) may name
-    several columns; their non-empty values are joined with a space."""
+    """One bank's CSV layout.
+
+    ``payee`` is the counterparty's name, ``description`` the statement line
+    (counterparty and purpose when the bank splits them), ``memo`` any further
+    detail. Text fields may name several columns; their non-empty values are
+    joined with a space. Without a payee column the payee is the description.
+    """
 
     name: str                                   # also the new account's name
     institution: str = ""
@@ -67,6 +72,7 @@ class CsvSpec:
     skip_rows: tuple[tuple[Col, str], ...] = () # (column, regex): lines that are not transactions
     pending: tuple[Col, str] | None = None      # (column, regex): not yet booked; skipped with a warning
     continuation: bool = False                  # dateless lines continue the previous row's memo
+    ragged: bool = False                        # rows may carry more fields than the header names
     kind: AccountKind = AccountKind.CHECKING
     currency: str | None = None
 
@@ -171,6 +177,16 @@ SPECS: tuple[CsvSpec, ...] = (
             date="Date Processed", date_formats=("%d-%b-%Y",), amount="Amount", indicator=3,
             credit_values=("cr",), description="Description", pending=("Date Processed", r"(?i)^pending$"),
             kind=CARD, currency="GBP"),
+    # (no corpus file with its header; reckon/data_fixtures/nationwide.csv is the same rows without it)
+    CsvSpec("Nationwide", "Nationwide", ("Date", "Transaction type", "Description", "Paid out", "Paid in",
+                                         "Balance"),
+            date_formats=("%d %b %Y",), debit="Paid out", credit="Paid in", description="Description",
+            type="Transaction type", currency="GBP"),
+    # reckon/data_fixtures/nationwide.csv
+    CsvSpec("Nationwide (no header)", "Nationwide",
+            line_pattern=r"\d\d [A-Z][a-z]{2} \d{4},[^,]*,[^,]*,(£[\d,.]+)?,(£[\d,.]+)?,",
+            delimiter=",", date=0, date_formats=("%d %b %Y",), debit=3, credit=4, description=2, type=1,
+            currency="GBP"),
     # bank2ynab/test_BOI_TransactionExport.csv
     CsvSpec("Bank of Ireland", "Bank of Ireland", ("Date", "Details", "Debit", "Credit", "Balance"), exact=True,
             date_formats=UK, debit="Debit", credit="Credit", description="Details", currency="EUR"),
@@ -202,13 +218,13 @@ SPECS: tuple[CsvSpec, ...] = (
     CsvSpec("N26", "N26", ("Datum", "Empfänger", "Kontonummer", "Transaktionstyp", "Verwendungszweck",
                            "Betrag (EUR)"),
             date="Datum", date_formats=ISO, amount="Betrag (EUR)", payee="Empfänger",
-            description=("Empfänger", "Verwendungszweck"), memo="Verwendungszweck", type="Transaktionstyp",
+            description=("Empfänger", "Verwendungszweck"), type="Transaktionstyp",
             currency="EUR"),
     # csv2ofx/test/n26-fr.csv
     CsvSpec("N26 (English)", "N26", ("Booking Date", "Value Date", "Partner Name", "Partner Iban", "Type",
                                      "Payment Reference", "Amount (EUR)"),
             date="Booking Date", date_formats=ISO, amount="Amount (EUR)", payee="Partner Name",
-            description=("Partner Name", "Payment Reference"), memo="Payment Reference", type="Type",
+            description=("Partner Name", "Payment Reference"), type="Type",
             currency="EUR"),
     # csv2ofx/test/gls.csv
     CsvSpec("GLS Bank", "GLS Bank", ("Kontonummer", "Buchungstag", "Wertstellung", "Auftraggeber/Empfänger",
@@ -240,12 +256,13 @@ SPECS: tuple[CsvSpec, ...] = (
                                      "Umsatzzeit", "Zahlungsreferenz", "Waehrung", "Betrag", "Buchungstext"),
             date="Buchungsdatum", date_formats=ISO, amount="Betrag", decimal_comma=True,
             description="Buchungstext", memo=("Umsatztext", 10, 11, 12, 13), account_number="Kontonummer",
-            currency_column="Waehrung", currency="EUR"),
+            currency_column="Waehrung", ragged=True, currency="EUR"),
     # csv2ofx/test/ubs-ch-fr_trimmed.csv
     CsvSpec("UBS", "UBS", ("Produit", "Monn.", "Description", "Date de valeur", "Description 1", "Débit",
                            "Crédit", "Solde"),
-            date="Date de valeur", date_formats=DE, debit="Débit", credit="Crédit",
+            date="Date de valeur", date_formats=DE, debit="Débit", credit="Crédit", payee="Description 2",
             description=("Description 1", "Description 2"), memo="Description 3", bank_id="N° de transaction",
+            type="Description 1",
             account_number="Produit", currency_column="Monn.", currency="CHF"),
     # --- Benelux ---
     # bank2ynab/2018-04-14_10-52-13_bunq-transactieoverzicht.csv
@@ -268,17 +285,22 @@ SPECS: tuple[CsvSpec, ...] = (
             decimal_comma=True, indicator="Af Bij", debit_values=("af",), credit_values=("bij",),
             payee="Naam / Omschrijving", description="Naam / Omschrijving", memo="Mededelingen",
             type="Mutatiesoort", account_number="Rekening", currency="EUR"),
+    # reckon/data_fixtures/ing.csv: the same columns without a header
+    CsvSpec("ING (NL, no header)", "ING", line_pattern=r'\d{8},[^,]*,[^,]*,[^,]*,[A-Z]{2},(Af|Bij),"[\d.]*\d,\d\d"',
+            delimiter=",", date=0, date_formats=("%Y%m%d",), amount=6, decimal_comma=True, indicator=5,
+            debit_values=("af",), credit_values=("bij",), payee=1, description=1, memo=8, type=7,
+            account_number=2, currency="EUR"),
     # ofxstatement-dutch/Knab_transactieoverzicht_ok.csv (one preamble line)
     CsvSpec("Knab", "Knab", ("Rekeningnummer", "Transactiedatum", "Valutacode", "CreditDebet", "Bedrag",
                              "Tegenrekeninghouder"),
             date="Transactiedatum", date_formats=("%d-%m-%Y",), amount="Bedrag", decimal_comma=True,
             indicator="CreditDebet", debit_values=("d",), credit_values=("c",), payee="Tegenrekeninghouder",
-            description=("Tegenrekeninghouder", "Omschrijving"), memo="Omschrijving", type="Betaalwijze",
+            description=("Tegenrekeninghouder", "Omschrijving"), type="Betaalwijze",
             bank_id="Referentie", account_number="Rekeningnummer", currency_column="Valutacode", currency="EUR"),
     # ofxstatement-dutch/transactie-historie_*.csv (no header)
     CsvSpec("ASN Bank", "ASN Bank", line_pattern=r"\d\d-\d\d-\d{4},NL\d\d[A-Z]{4}\d{10},",
             delimiter=",", date=0, date_formats=("%d-%m-%Y",), amount=10, payee=3, description=(3, 17),
-            memo=17, type=14, bank_id=15, account_number=1, currency_column=9, currency="EUR"),
+            type=14, bank_id=15, account_number=1, currency_column=9, currency="EUR"),
     # bank2ynab/export_BE11123456789012_20180304_1422.csv
     CsvSpec("KBC", "KBC", ("Rekeningnummer", "Rubrieknaam", "Naam", "Munt", "Afschriftnummer", "Datum",
                            "Omschrijving", "Valuta", "Bedrag", "Saldo"),
@@ -328,20 +350,31 @@ SPECS: tuple[CsvSpec, ...] = (
     CsvSpec("Swedbank (LT)", "Swedbank", ("Sąskaitos Nr.", "Data", "Gavėjas", "Paaiškinimai", "Suma", "Valiuta",
                                           "D/K"),
             date="Data", date_formats=ISO, amount="Suma", indicator="D/K", debit_values=("d",),
-            credit_values=("k",), payee="Gavėjas", description=("Gavėjas", "Paaiškinimai"), memo="Paaiškinimai",
+            credit_values=("k",), payee="Gavėjas", description=("Gavėjas", "Paaiškinimai"),
             bank_id="Įrašo Nr.", account_number="Sąskaitos Nr.", currency_column="Valiuta",
             skip_rows=((1, r"^(10|82|86)$"),), currency="EUR"),
-    # ofxstatement-lithuanian/danske.csv (cp1257, multi-line fields)
+    # ofxstatement-lithuanian/danske.csv (cp1257, multi-line fields). The rows pack Address, City and
+    # Country into one field, so everything after it sits two places left of its header name.
     CsvSpec("Danske Bank (LT)", "Danske Bank", ("Date", "Bank", "Branch", "Address", "City", "Country", "Name",
                                                 "Memo", "Amount"),
-            encoding="cp1257", date_formats=("%Y:%m:%d",), amount="Amount", payee="Name",
-            description=("Name", "Memo"), memo="MemoDet", currency="EUR"),
+            encoding="cp1257", date_formats=("%Y:%m:%d",), amount=8, payee=4, description=(4, 5), memo=(6, 7),
+            currency="EUR"),
+    # reckon/data_fixtures/danish_kroner_nordea_example.csv (no header: date, text, value date, amount, balance)
+    CsvSpec("Nordea (DK)", "Nordea", line_pattern=r"\d\d-\d\d-\d{4};.*;\d\d-\d\d-\d{4};-?[\d.]*\d,\d\d;-?[\d.]*\d,\d\d$",
+            delimiter=";", date=0, date_formats=("%d-%m-%Y",), amount=3, decimal_comma=True, description=1,
+            currency="DKK"),
     # ofxstatement-revolut/*.csv
     CsvSpec("Revolut", "Revolut", ("Type", "Product", "Started Date", "Completed Date", "Description", "Amount",
                                    "Fee", "Currency", "State"),
             date="Completed Date", date_pattern=r"^(\d{4}-\d{2}-\d{2})", date_formats=ISO, amount="Amount",
             fee="Fee", description="Description", type="Type", currency_column="Currency",
             pending=("State", r"(?i)^(pending|reverted|declined|failed)$"), currency="EUR"),
+    # --- Latin America ---
+    # reckon/data_fixtures/extratofake.csv: the first row is the opening balance
+    CsvSpec("Banco do Brasil", "Banco do Brasil", ("Data", "Dependencia Origem", "Histórico", "Data do Balancete",
+                                                   "Número do documento", "Valor"),
+            date="Data", date_formats=("%d/%m/%Y", "%m/%d/%Y"), amount="Valor", description="Histórico",
+            skip_rows=(("Histórico", r"(?i)^(saldo|s a l d o)"),), currency="BRL"),
     # --- Asia ---
     # bank2ynab/TransactionHistory_20180418043121.csv: preamble, and details on a second dateless line
     CsvSpec("OCBC", "OCBC Bank", ("Transaction date", "Value date", "Description", "Withdrawals (SGD)",
@@ -349,7 +382,7 @@ SPECS: tuple[CsvSpec, ...] = (
             date="Transaction date", date_formats=UK, debit="Withdrawals (SGD)", credit="Deposits (SGD)",
             description="Description", continuation=True, currency="SGD"),
     # bank2ynab/dba33fceecd62c3c727893361e0ba4d3.P000000027355791.csv (no header)
-    CsvSpec("POSB", "POSB", line_pattern=r"\d{1,2} [A-Z][a-z]{2} \d{4},[^,]*,[^,]*,[^,]*,",
+    CsvSpec("POSB", "POSB", line_pattern=r"\d{1,2} [A-Z][a-z]{2} \d{4},[^,]*, *[\d.]* *, *[\d.]* *,",
             delimiter=",", date=0, date_formats=("%d %b %Y",), debit=2, credit=3, description=(4, 5, 6), type=1,
             kind=AccountKind.SAVINGS, currency="SGD"),
 )
@@ -396,6 +429,9 @@ def spec_from_mapping(text: str) -> CsvSpec:
         key, value = m.group(1).casefold(), m.group(2).strip()
         if value.startswith('"') and value.endswith('"') and len(value) >= 2:
             value = value[1:-1]
+        elif "=" in value:
+            raise Invalid(f"cannot read the mapping near {value!r}: separate key=value pairs with commas "
+                          f"(and quote a value that holds a comma or '=')")
         if key in pairs:
             raise Invalid(f"mapping gives {key!r} twice")
         pairs[key] = value
@@ -420,12 +456,12 @@ def spec_from_mapping(text: str) -> CsvSpec:
         return value
 
     fields: dict = {}
-    for key in _COLUMN_KEYS & set(pairs):
-        target = {"check": "check_number", "id": "bank_id"}.get(key, key)
-        fields[target] = col(pairs[key])
-    for key in _TEXT_KEYS & set(pairs):
-        parts = tuple(col(p) for p in pairs[key].split("+"))
-        fields[key] = parts if len(parts) > 1 else parts[0]
+    for key, value in pairs.items():           # in the order typed, so messages list columns that way
+        if key in _COLUMN_KEYS:
+            fields[{"check": "check_number", "id": "bank_id"}.get(key, key)] = col(value)
+        elif key in _TEXT_KEYS:
+            parts = tuple(col(p) for p in value.split("+"))
+            fields[key] = parts if len(parts) > 1 else parts[0]
     if "date" not in fields:
         raise Invalid("the mapping needs date=<column>")
     if not ({"amount", "debit", "credit"} & set(fields)):

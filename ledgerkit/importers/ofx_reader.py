@@ -357,16 +357,25 @@ def _statement(text: str, tag: str, start: int, end: int, at: tuple[str, int], r
     card = tag == "CCSTMTRS"
     where = f"{at[0]} (line {at[1]})"
     parts = text[start:end].split(_OPEN)
-    bodies, head = [], [parts[0]]
+    bodies, head, cut = [], [parts[0]], False
     for chunk in parts[1:]:
         body, sep, rest = chunk.partition(_CLOSE)
         if not sep:                      # unclosed STMTTRN: it ends where statement-level markup starts
             m = _STATEMENT_LEVEL.search(body)
             if m:
                 body, rest = body[:m.start()], body[m.start():]
+            cut = m is None
         bodies.append(body)
         if rest and not rest.isspace():
             head.append(rest)
+
+    def locate(k: int) -> str:           # where the k-th (0-based) STMTTRN of this statement starts
+        pos = start + len(parts[0]) + sum(len(p) for p in parts[1:k + 1]) + len(_OPEN) * k
+        return f"STMTTRN {row_base + k + 1} (line {_line(text, pos)})"
+
+    if cut and end == len(text):         # its last field may be cut short too: refuse to guess
+        raise ParseError("the file ends inside a transaction: it was cut short (download it again)",
+                         locate(len(bodies) - 1))
     values, seen = _leaves("".join(head))
 
     def get(*paths: str) -> str:
@@ -389,10 +398,6 @@ def _statement(text: str, tag: str, start: int, end: int, at: tuple[str, int], r
         balance = _balance(kind, agg, values, seen, at, notes)
         if balance:
             st.balances.append(balance)
-
-    def locate(k: int) -> str:           # where the k-th (0-based) STMTTRN of this statement starts
-        pos = start + len(parts[0]) + sum(len(p) for p in parts[1:k + 1]) + len(_OPEN) * k
-        return f"STMTTRN {row_base + k + 1} (line {_line(text, pos)})"
 
     if bodies:
         st.transactions = _transactions(bodies, row_base, locate, where, notes)

@@ -40,11 +40,14 @@ CODING_COMPARE = ("state", "payee", "account", "class_", "memo", "splits", "tran
 def load_rules(conn: sa.Connection, client_ids: list[int] | None = None) -> list[Rule]:
     """Firm rules and the named clients' rules (all clients when None), in order."""
     names = {r.id: r.name for r in conn.execute(sa.select(schema.clients.c.id, schema.clients.c.name))}
+    ids = {v.lower(): k for k, v in names.items()}
     q = sa.select(R).order_by(R.c.client_id.is_(None).desc(), R.c.client_id, R.c.position, R.c.id)
     if client_ids is not None:
         q = q.where(sa.or_(R.c.client_id.is_(None), R.c.client_id.in_(client_ids)))
-    return [from_stored(row, names.get(row.client_id, "firm") if row.client_id else "firm")
-            for row in conn.execute(q)]
+    rules = [from_stored(row, names, ids) for row in conn.execute(q)]
+    if client_ids is not None:
+        rules = [r for r in rules if r.client_id is None or r.client_id in client_ids]
+    return rules
 
 
 def _text(col):
@@ -86,6 +89,10 @@ def load_batch(store: Store, conn: sa.Connection, client_id: int, ids: list[int]
         exponent=pl.col("currency").replace_strict(exps, default=2, return_dtype=pl.Int32) if exps
         else pl.lit(2, dtype=pl.Int32),
         c_manual=pl.col("c_manual").fill_null(False),
+        # a JSON column may hold JSON null rather than SQL NULL
+        e_coding=pl.col("e_coding").replace("null", None),
+        c_splits=pl.col("c_splits").replace("null", None),
+        c_suggestions=pl.col("c_suggestions").replace("null", None),
     ).with_columns(inputs())
 
 
@@ -212,7 +219,8 @@ def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windo
         avail = avail.filter(~pl.col("transaction_id").is_in(own).fill_null(False))
     bank = work.select("id", "account_id", "posted", "amount", "check_number",
                        pl.concat_str([pl.col("description"), pl.col("payee")], separator=" ").alias("text"))
-    matched = matching.match(bank, avail, windows)
+    previous = work.filter(pl.col("c_match_id").is_not_null()).select("id", pl.col("c_match_id").alias("entry_id"))
+    matched = matching.match(bank, avail, windows, previous=previous)
     # 2. rules
     rbatch = work.select("id", "client_id", "account_id", "account_name", "exponent", "amount", "description",
                          "payee", "memo", "check_number")
@@ -232,7 +240,7 @@ def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windo
     w = w.with_columns(_hc=coding)
     is_blue = pl.col("match_id").is_not_null()
     is_manual = pl.col("e_coding").is_not_null()
-    rule_ok = pl.col("r_rule_id").is_not_null() & pl.col("r_codes_account").fill_null(False) & pl.col("r_error").is_null()
+    rule_ok = pl.col("r_rule_ri").is_not_null() & pl.col("r_codes_account").fill_null(False) & pl.col("r_error").is_null()
     state = (pl.when(is_blue).then(pl.lit("blue")).when(is_manual).then(pl.lit("red"))
              .when(rule_ok).then(pl.lit("red")).otherwise(pl.lit("gold")))
     w = w.with_columns(_state=state)
@@ -265,9 +273,9 @@ def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windo
                          .otherwise(pl.lit("")),
                          _days_text(pl.col("date_diff")), matched_on)
     manual_why = pl.format("coded by hand ({})", pl.col("e_actor").fill_null("?"))
-    gold_why = (pl.when(pl.col("r_rule_id").is_not_null() & pl.col("r_error").is_not_null())
+    gold_why = (pl.when(pl.col("r_rule_ri").is_not_null() & pl.col("r_error").is_not_null())
                 .then(pl.format("{}, but {}", pl.col("r_explanation"), pl.col("r_error")))
-                .when(pl.col("r_rule_id").is_not_null())
+                .when(pl.col("r_rule_ri").is_not_null())
                 .then(pl.format("{}, which sets no account", pl.col("r_explanation")))
                 .otherwise(pl.lit("no rule or match")))
     why = (pl.when(st == "blue").then(blue_why).when(is_manual).then(manual_why)
@@ -289,9 +297,17 @@ def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windo
     gold = out.filter(pl.col("state") == "gold")
     sug: dict[int, list[dict]] = {}
     if with_suggestions and gold.height:
-        hist = batch.filter(pl.col("c_account").fill_null("") != "").filter(
-            pl.col("state").is_in(["approved", "exported"]) | pl.col("e_coding").is_not_null())
-        sug = suggest.suggest(hist.select("payee", "description", "amount", pl.col("c_account").alias("account")),
+        # the coded history: approved/exported and hand-coded rows, and the books' own
+        # coding of the rows matched to the register (BLUE)
+        done = batch.filter(pl.col("c_account").fill_null("") != "").filter(
+            pl.col("state").is_in(["approved", "exported"])).select(
+            "id", "payee", "description", "amount", pl.col("c_account").alias("account"))
+        blue = out.filter((pl.col("manual") | (pl.col("state") == "blue"))
+                          & ~pl.col("account").is_in(["", "-split-"])).select(
+            pl.col("transaction_id").alias("id"), pl.col("_in_payee").alias("payee"),
+            pl.col("_in_desc").alias("description"), "amount", "account")
+        hist = pl.concat([done.filter(~pl.col("id").is_in(blue["id"].to_list())), blue]).sort("id")
+        sug = suggest.suggest(hist.select("payee", "description", "amount", "account"),
                               gold.select("id" if "id" in gold.columns else pl.col("transaction_id").alias("id"),
                                           pl.col("_in_payee").alias("payee"), pl.col("_in_desc").alias("description"),
                                           "amount"), suggest_key)
@@ -337,7 +353,6 @@ def changed_rows(new: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
 def evaluate(store: Store, client_id: int, *, rules: list[Rule] | None = None) -> dict[str, int]:
     """Re-derive every open row of a client and write what changed. Returns counts per state."""
     from .. import accounts as accounts_mod
-
     from .register import resolve_pending
 
     with store.begin() as conn:
@@ -374,9 +389,9 @@ def write_codings(conn: sa.Connection, changed: pl.DataFrame) -> int:
         rows.append({
             "transaction_id": r["transaction_id"], "state": r["state"], "description": r["description"],
             "payee": r["payee"], "account": r["account"], "class_": r["class_"], "memo": r["memo"],
-            "splits": json.loads(r["splits"]) if r["splits"] else None, "transfer_to": r["transfer_to"],
+            "splits": json.loads(r["splits"]) if r["splits"] else sa.null(), "transfer_to": r["transfer_to"],
             "rule_id": r["rule_id"], "match_id": r["match_id"], "explanation": r["explanation"],
-            "suggestions": json.loads(r["suggestions"]) if r["suggestions"] else None, "manual": r["manual"],
+            "suggestions": json.loads(r["suggestions"]) if r["suggestions"] else sa.null(), "manual": r["manual"],
             "approved_by": None, "approved_at": None, "batch_id": None, "updated_at": now,
             "version": (r["_old_version"] or 0) + 1})
     for chunk in _chunks(rows):

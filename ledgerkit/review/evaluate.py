@@ -116,7 +116,7 @@ def compile_rules(rules: list[Rule]) -> Compiled:
     prio = {ri: p for p, ri in enumerate(order)}
     meta, conds, anchors, full = [], [], [], []
     for ri, r in enumerate(rules):
-        meta.append((ri, r.client_id, prio[ri], r.match, r.id))
+        meta.append((ri, r.client_id, prio[ri], r.match, r.id, len(r.conditions)))
         for ci, c in enumerate(r.conditions):
             sval = str(c.value).lower() if c.field in _LOWER and c.op != "present" else None
             want = c.value is not False if c.op == "present" else (c.value == "in" if c.field == "direction" else None)
@@ -138,7 +138,7 @@ def compile_rules(rules: list[Rule]) -> Compiled:
     return Compiled(
         rules=rules,
         meta=pl.DataFrame(meta, schema={"ri": pl.Int32, "client_id": pl.Int64, "prio": pl.Int64,
-                                        "match": pl.String, "rule_id": pl.Int64}, orient="row"),
+                                        "match": pl.String, "rule_id": pl.Int64, "ncond": pl.Int32}, orient="row"),
         conds=pl.DataFrame(conds, schema={"ri": pl.Int32, "ci": pl.Int32, "field": pl.String, "op": pl.String,
                                           "sval": pl.String, "lo": pl.Int64, "hi": pl.Int64, "want": pl.Boolean,
                                           "regex": pl.String}, orient="row"),
@@ -178,49 +178,52 @@ def rule_expr(r: Rule) -> pl.Expr:
     return pl.all_horizontal(exprs) if r.match == "all" else pl.any_horizontal(exprs)
 
 
-def _verify(triples: pl.DataFrame) -> pl.DataFrame:
-    """Evaluate (row, rule, condition) triples; adds boolean ``ok``. Grouped by
-    operator so each group is one vectorised expression."""
+def _verify(triples: pl.DataFrame, frame: pl.DataFrame) -> pl.Series:
+    """Evaluate (row, rule, condition) triples against the prepared frame; returns
+    a boolean Series aligned with ``triples``. Triples are grouped by (operator,
+    field) and each group gathers only the one column it needs by row position,
+    so every group is one vectorised expression over a narrow frame."""
+    ok = pl.Series("ok", [False] * triples.height, dtype=pl.Boolean)
     if triples.height == 0:
-        return triples.with_columns(ok=pl.lit(False))
-    text = pl.coalesce(*(pl.when(pl.col("field") == f).then(pl.col(col)) for f, col in _LOWER.items()))
-    orig = pl.coalesce(*(pl.when(pl.col("field") == f).then(pl.col(o).fill_null("")) for f, o in _ORIG.items()))
-    triples = triples.with_columns(_text=text.fill_null(""))
+        return ok
+    t = triples.with_row_index("_t")
     parts = []
-    for (op,), sub in triples.partition_by("op", as_dict=True, maintain_order=False).items():
-        amt, t, s = pl.col("_amt"), pl.col("_text"), pl.col("sval")
-        if op == "regex":
-            sub = sub.with_columns(_orig=orig)
-            pieces = []
-            for (pattern,), g in sub.partition_by("regex", as_dict=True).items():
-                pieces.append(g.with_columns(ok=pl.col("_orig").str.contains("(?i)" + pattern)).drop("_orig"))
-            parts.extend(pieces)
+    for (op, fld), g in t.partition_by("op", "field", as_dict=True).items():
+        rows = g["_row"]
+        if fld in ("amount", "direction"):
+            amt = frame["_amt"].gather(rows)
+            raw = frame["amount"].gather(rows)
+            lo, hi, want = g["lo"], g["hi"], g["want"]
+            if fld == "direction":
+                res = (raw > 0) & want | (raw < 0) & ~want
+            elif op == "equals":
+                res = amt == lo
+            elif op == "lt":
+                res = amt < lo
+            elif op == "gt":
+                res = amt > lo
+            else:
+                res = (amt >= lo) & (amt <= hi)
+            parts.append(pl.DataFrame({"_t": g["_t"], "ok": res}))
             continue
-        is_amount, is_dir = pl.col("field") == "amount", pl.col("field") == "direction"
-        if op == "equals":
-            ok = (pl.when(is_amount).then(amt == pl.col("lo"))
-                  .when(is_dir).then(pl.when(pl.col("want")).then(pl.col("amount") > 0).otherwise(pl.col("amount") < 0))
-                  .otherwise((t == s) | ((pl.col("field") == "account") & (pl.col("_acct_id") == s))))
-        elif op == "contains":
-            ok = t.str.contains(s, literal=True)
-        elif op == "not_contains":
-            ok = ~t.str.contains(s, literal=True)
-        elif op == "starts_with":
-            ok = t.str.starts_with(s)
-        elif op == "ends_with":
-            ok = t.str.ends_with(s)
-        elif op == "present":
-            ok = (t != "") == pl.col("want")
-        elif op == "lt":
-            ok = amt < pl.col("lo")
-        elif op == "gt":
-            ok = amt > pl.col("lo")
-        elif op == "between":
-            ok = (amt >= pl.col("lo")) & (amt <= pl.col("hi"))
-        else:  # pragma: no cover - parse_condition rejects other ops
-            raise ValueError(op)
-        parts.append(sub.with_columns(ok=ok.fill_null(False)))
-    return pl.concat(parts, how="vertical_relaxed").drop("_text")
+        if op == "regex":
+            text = frame[_ORIG[fld]].gather(rows).fill_null("")
+            sub = pl.DataFrame({"_t": g["_t"], "_x": text, "regex": g["regex"]})
+            for (pattern,), h in sub.partition_by("regex", as_dict=True).items():
+                parts.append(h.select("_t", ok=pl.col("_x").str.contains("(?i)" + pattern)))
+            continue
+        sub = pl.DataFrame({"_t": g["_t"], "_x": frame[_LOWER[fld]].gather(rows), "_s": g["sval"],
+                            "_w": g["want"]})
+        x, v = pl.col("_x"), pl.col("_s")
+        expr = {"contains": x.str.contains(v, literal=True), "not_contains": ~x.str.contains(v, literal=True),
+                "starts_with": x.str.starts_with(v), "ends_with": x.str.ends_with(v),
+                "present": (x != "") == pl.col("_w"), "equals": x == v}[op]
+        if fld == "account" and op == "equals":
+            sub = sub.with_columns(_id=frame["_acct_id"].gather(rows))
+            expr = expr | (pl.col("_id") == v)
+        parts.append(sub.select("_t", ok=expr.fill_null(False)))
+    res = pl.concat(parts).sort("_t")
+    return res["ok"].fill_null(False)
 
 
 def first_matches(txns: pl.DataFrame, rules: list[Rule] | Compiled, *, first: bool = True
@@ -234,66 +237,82 @@ def first_matches(txns: pl.DataFrame, rules: list[Rule] | Compiled, *, first: bo
     if txns.height == 0 or not comp.rules:
         return empty, comp
     frame = txns if "_d" in txns.columns else prepare(txns)
-    clients = frame["client_id"].unique()
-    meta = comp.meta.filter(pl.col("client_id").is_null() | pl.col("client_id").is_in(clients.to_list()))
-    live = set(meta["ri"].to_list())
-    # 1. anchors: one Aho-Corasick pass per text field
+    frame = frame.with_columns(_row=pl.int_range(pl.len(), dtype=pl.UInt32))
+    clients = frame["client_id"].unique().to_list()
+    meta = comp.meta.filter(pl.col("client_id").is_null() | pl.col("client_id").is_in(clients))
+    live = meta["ri"]
+    scope_of = meta.select("ri", pl.col("client_id").alias("_scope"), "match", "prio", "ncond")
+    # 1. anchors: one Aho-Corasick pass per text field -> candidate (row, rule) pairs
     hits = []
-    anchors = comp.anchors.filter(pl.col("ri").is_in(list(live)))
+    anchors = comp.anchors.filter(pl.col("ri").is_in(live.implode()))
     for (fld,), group in anchors.partition_by("field", as_dict=True).items():
         patterns = group["pattern"].unique().sort().to_list()
         col = _LOWER[fld]
-        found = (frame.select("id", "client_id", pl.col(col).str.extract_many(patterns, overlapping=True).alias("pattern"))
-                 .explode("pattern").drop_nulls("pattern").unique(["id", "pattern"]))
-        hits.append(found.join(group, on="pattern").select("id", "client_id", "ri", "ci", "proven"))
-    pairs = (pl.concat(hits) if hits else pl.DataFrame(schema={"id": pl.Int64, "client_id": pl.Int64, "ri": pl.Int32,
-                                                                "ci": pl.Int32, "proven": pl.Boolean}))
-    pairs = pairs.join(meta.select("ri", pl.col("client_id").alias("_scope"), "match"), on="ri")
-    pairs = pairs.filter(pl.col("_scope").is_null() | (pl.col("_scope") == pl.col("client_id"))).drop("_scope")
+        found = (frame.lazy().select("_row", "client_id", col).filter(pl.col(col) != "")
+                 .select("_row", "client_id", pl.col(col).str.extract_many(patterns, overlapping=True)
+                         .alias("pattern"))
+                 .explode("pattern").drop_nulls("pattern").collect())
+        hits.append(found.join(group, on="pattern").select("_row", "client_id", "ri", "ci", "proven"))
+    pairs = (pl.concat(hits) if hits else pl.DataFrame(schema={"_row": pl.UInt32, "client_id": pl.Int64,
+                                                                "ri": pl.Int32, "ci": pl.Int32,
+                                                                "proven": pl.Boolean}))
+    lazy = pairs.lazy().join(scope_of.lazy(), on="ri").filter(
+        pl.col("_scope").is_null() | (pl.col("_scope") == pl.col("client_id"))).drop("_scope")
+    if first:
+        # a pair proven by its anchor alone (a one-condition contains rule, or an any-rule's
+        # contains) bounds the row: rules after it need no verification there
+        direct = pl.col("proven") & ((pl.col("match") == "any") | (pl.col("ncond") == 1))
+        bound = pl.when(direct).then(pl.col("prio")).min().over("_row")
+        lazy = lazy.filter(bound.is_null() | (pl.col("prio") <= bound))
+    pairs = lazy.collect()
     winners = []
+    conds = comp.conds
     # any-rules: a proven anchor is a match; other anchors verify only their own condition
     any_pairs = pairs.filter(pl.col("match") == "any")
-    winners.append(any_pairs.filter(pl.col("proven")).select("id", "ri", "ci"))
-    to_check = any_pairs.filter(~pl.col("proven")).select("id", "ri", "ci")
+    winners.append(any_pairs.filter("proven").select("_row", "ri", "ci"))
+    to_check = any_pairs.filter(~pl.col("proven")).select("_row", "ri", "ci").join(conds, on=["ri", "ci"])
     if to_check.height:
-        t = to_check.join(comp.conds, on=["ri", "ci"]).join(frame, on="id")
-        winners.append(_verify(t).filter("ok").select("id", "ri", "ci"))
+        winners.append(to_check.filter(_verify(to_check, frame)).select("_row", "ri", "ci"))
     # all-rules: verify every condition but a proven anchor
-    all_pairs = pairs.filter(pl.col("match") == "all").unique(["id", "ri"])
+    all_pairs = pairs.filter(pl.col("match") == "all").select(
+        "_row", "ri", pl.when(pl.col("proven")).then(pl.col("ci")).otherwise(-1).alias("_skip"))
+    # (a pattern found twice in one text gives the same pair twice: harmless, the checks are per pair)
     if all_pairs.height:
-        skip = all_pairs.select("id", "ri", pl.when(pl.col("proven")).then(pl.col("ci")).otherwise(-1).alias("_skip"))
-        t = (skip.join(comp.conds, on="ri").filter(pl.col("ci") != pl.col("_skip")))
+        t = all_pairs.join(conds, on="ri").filter(pl.col("ci") != pl.col("_skip"))
         if t.height:
-            t = _verify(t.join(frame, on="id"))
-            failed = t.filter(~pl.col("ok")).select("id", "ri").unique()
-            ok_pairs = skip.join(failed, on=["id", "ri"], how="anti")
+            failed = t.filter(~_verify(t, frame)).select("_row", "ri")
+            ok_pairs = all_pairs.join(failed, on=["_row", "ri"], how="anti")
         else:
-            ok_pairs = skip
-        winners.append(ok_pairs.select("id", "ri", pl.lit(-1, dtype=pl.Int32).alias("ci")))
+            ok_pairs = all_pairs
+        winners.append(ok_pairs.select("_row", "ri", pl.lit(-1, dtype=pl.Int32).alias("ci")))
     # 3. rules without an anchor: whole-column expressions
-    full = [ri for ri in comp.full if ri in live]
-    for ri in full:
+    live_set = set(live.to_list())
+    for ri in [ri for ri in comp.full if ri in live_set]:
         r = comp.rules[ri]
         expr = rule_expr(r)
         if r.client_id is not None:
             expr = expr & (pl.col("client_id") == r.client_id)
-        hit = frame.filter(expr).select("id", pl.lit(ri, dtype=pl.Int32).alias("ri"))
-        if r.match == "any" and hit.height:
+        if r.match == "any":
             fired = pl.coalesce(*(pl.when(condition_expr(c)).then(pl.lit(ci, dtype=pl.Int32))
                                   for ci, c in enumerate(r.conditions)))
-            hit = frame.filter(expr).select("id", pl.lit(ri, dtype=pl.Int32).alias("ri"), fired.alias("ci"))
         else:
-            hit = hit.with_columns(ci=pl.lit(-1, dtype=pl.Int32))
-        winners.append(hit)
-    allw = pl.concat([w.cast(WINNER_SCHEMA) for w in winners])
+            fired = pl.lit(-1, dtype=pl.Int32)
+        winners.append(frame.filter(expr).select("_row", pl.lit(ri, dtype=pl.Int32).alias("ri"), fired.alias("ci")))
+    allw = pl.concat([w.cast({"_row": pl.UInt32, "ri": pl.Int32, "ci": pl.Int32}) for w in winners])
     if allw.height == 0:
         return empty, comp
+    ids = frame["id"]
     if not first:
-        return allw.unique(["id", "ri"]).sort("id", "ri"), comp
-    best = (allw.join(comp.meta.select("ri", "prio"), on="ri")
-            .sort(["id", "prio", "ci"]).unique("id", keep="first", maintain_order=True)
-            .select("id", "ri", "ci"))
-    return best, comp
+        out = allw.unique(["_row", "ri"])
+        return out.select(ids.gather(out["_row"]).alias("id"), "ri", "ci").sort("id", "ri"), comp
+    # 4. first match wins: the lowest (priority, condition) per row, as one integer key
+    prio = comp.meta.select("ri", "prio")
+    best = (allw.join(prio, on="ri")
+            .group_by("_row").agg(_k=(pl.col("prio") * 4096 + pl.col("ci") + 1).min()))
+    by_prio = comp.meta.select(pl.col("prio"), pl.col("ri"))
+    best = best.with_columns(prio=pl.col("_k") // 4096, ci=(pl.col("_k") % 4096 - 1).cast(pl.Int32)) \
+        .join(by_prio, on="prio")
+    return best.select(ids.gather(best["_row"]).alias("id"), "ri", "ci").cast(WINNER_SCHEMA).sort("id"), comp
 
 
 # -- actions -----------------------------------------------------------------------

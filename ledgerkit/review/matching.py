@@ -10,7 +10,8 @@ of importance:
    one register entry; one bank row never takes two entries);
 2. equal check numbers;
 3. the smallest date differences;
-4. payee similarity (shared words), which only breaks ties.
+4. payee similarity (shared words), which only breaks ties;
+5. the match the row already had (so equal candidates do not swap).
 
 The work is vectorised: candidates come from one hash join on (account,
 amount, date bucket); every pair that is the only candidate of both its sides
@@ -37,6 +38,7 @@ RESULT_SCHEMA = {"id": pl.Int64, "entry_id": pl.Int64, "date_diff": pl.Int32, "c
 
 # cost weights: lexicographic in practice (see the module docstring)
 K_CHECK, K_DATE, K_PAYEE = 1_000_000.0, 1_000.0, 100.0
+K_STAY = 0.5                # an existing match stays when all else is equal
 _NO_EDGE = 1e13
 _DENSE_LIMIT = 400          # nodes per side above which the sparse solver is used
 
@@ -113,8 +115,9 @@ def _solve_group(b: np.ndarray, r: np.ndarray, cost: np.ndarray) -> tuple[np.nda
 
 
 def match(bank: pl.DataFrame, register: pl.DataFrame, windows: pl.DataFrame | None = None,
-          default_window: int = DEFAULT_WINDOW) -> pl.DataFrame:
-    """The best one-to-one assignment of bank rows to register entries (``RESULT_SCHEMA``)."""
+          default_window: int = DEFAULT_WINDOW, previous: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The best one-to-one assignment of bank rows to register entries (``RESULT_SCHEMA``).
+    ``previous`` (id, entry_id): the current matches, kept when everything else is equal."""
     if bank.height == 0 or register.height == 0:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     pairs = candidates(bank, register, windows, default_window)
@@ -126,11 +129,18 @@ def match(bank: pl.DataFrame, register: pl.DataFrame, windows: pl.DataFrame | No
     rest = pairs.filter(~single)
     if rest.height:
         rest = rest.with_columns(_sim=payee_similarity(pl.col("text"), pl.col("payee")))
+        if previous is not None and previous.height:
+            prev = previous.select(pl.col("id").cast(pl.Int64), pl.col("entry_id").cast(pl.Int64),
+                                   pl.lit(True).alias("_prev"))
+            rest = rest.join(prev, on=["id", "entry_id"], how="left").with_columns(pl.col("_prev").fill_null(False))
+        else:
+            rest = rest.with_columns(_prev=pl.lit(False))
         b = rest["id"].to_numpy()
         r = rest["entry_id"].to_numpy()
         cost = (K_CHECK * (~rest["check_match"].to_numpy()).astype(float)
                 + K_DATE * np.abs(rest["date_diff"].to_numpy()).astype(float)
-                + K_PAYEE * (1.0 - rest["_sim"].to_numpy()))
+                + K_PAYEE * (1.0 - rest["_sim"].to_numpy())
+                - K_STAY * rest["_prev"].to_numpy().astype(float))
         ub, ib = np.unique(b, return_inverse=True)
         ur, ir = np.unique(r, return_inverse=True)
         n = len(ub) + len(ur)

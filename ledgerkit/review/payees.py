@@ -42,10 +42,14 @@ def key_expr(text: pl.Expr) -> pl.Expr:
 
 
 def clean_expr(text: pl.Expr) -> pl.Expr:
-    """Display payee: the key in title case, else the trimmed text."""
+    """Display payee: the key in title case, else (no key, or a generic one such
+    as "check") the trimmed text."""
     key = key_expr(text)
+    generic = key.str.replace_all(r"\*", " ").str.split(" ").list.eval(
+        (pl.element() == "") | pl.element().is_in(list(GENERIC))).list.all()
     fallback = text.fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
-    return pl.when(key != "").then(key.str.replace_all(r"\s+", " ").str.to_titlecase()).otherwise(fallback)
+    return (pl.when((key != "") & ~generic).then(key.str.replace_all(r"\s+", " ").str.to_titlecase())
+            .otherwise(fallback))
 
 
 def payee_key(text: str) -> str:

@@ -22,6 +22,7 @@ of polars, case-insensitive.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -405,12 +406,26 @@ def conditions_json(rule: Rule) -> list[dict]:
     return [c.to_dict() for c in rule.conditions]
 
 
-def from_stored(row: Any, scope_name: str) -> Rule:
-    """A Rule from a ``rules`` table row (already validated when it was saved)."""
+def pending_id(scope: str) -> int:
+    """The stand-in (negative) client id of a scope that names no client yet: stable, never in the database."""
+    return -int(hashlib.sha1(scope.strip().lower().encode()).hexdigest()[:12], 16) - 1
+
+
+def from_stored(row: Any, names: dict[int, str], ids: dict[str, int]) -> Rule:
+    """A Rule from a ``rules`` table row (already validated when it was saved).
+    ``names``: client id -> name; ``ids``: lower-cased name -> client id."""
     what = f"rule #{row.id} ({row.name!r})"
     conditions = tuple(parse_condition(c, what) for c in (row.conditions or []))
+    stored_scope = (getattr(row, "scope", None) or "firm").strip()
+    if row.client_id is not None:
+        client_id, scope = row.client_id, names.get(row.client_id, stored_scope)
+    elif stored_scope.lower() == "firm":
+        client_id, scope = None, "firm"
+    else:
+        client_id = ids.get(stored_scope.lower(), pending_id(stored_scope))
+        scope = names.get(client_id, stored_scope)
     return Rule(name=row.name, conditions=conditions, actions=parse_actions(row.actions, what), match=row.match,
-                client_id=row.client_id, scope=scope_name, position=row.position, origin=row.origin,
+                client_id=client_id, scope=scope, position=row.position, origin=row.origin,
                 enabled=bool(row.enabled), id=row.id)
 
 

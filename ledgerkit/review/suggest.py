@@ -4,7 +4,7 @@ A TF-IDF model over character n-grams of the payee and description (plus the
 direction of the money) and, when the history has two or more accounts, a
 logistic regression (scikit-learn). The confidence is the model's probability
 scaled by how familiar the text is (its cosine similarity to the nearest coded
-transaction), so a text unlike anything coded gets low confidence even when
+transaction, full from 0.8), so a text unlike anything coded gets low confidence even when
 one account dominates the history. Suggestions are never applied: the
 bookkeeper chooses.
 
@@ -24,6 +24,7 @@ import polars as pl
 MAX_HISTORY = 20_000        # most recent coded transactions used for learning
 MIN_CONFIDENCE = 0.05
 TOP = 3
+FAMILIAR = 0.8              # cosine similarity from which a text counts as fully familiar
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
@@ -66,7 +67,7 @@ class _Model:
             classes = self.classes
         out = []
         for i in range(Q.shape[0]):
-            conf = proba[i] * min(1.0, float(familiar[i]) ** 0.5)
+            conf = proba[i] * min(1.0, float(familiar[i]) / FAMILIAR)
             order = np.argsort(-conf, kind="stable")[:TOP]
             out.append([{"account": classes[j], "confidence": round(float(conf[j]), 2)}
                         for j in order if conf[j] >= MIN_CONFIDENCE])

@@ -64,6 +64,9 @@ rules = sa.Table(
     "rules", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("client_id", sa.Integer, sa.ForeignKey("clients.id"), nullable=True, index=True),  # NULL = firm
+    # "firm" or the client's name as written; a rule for a client not added yet keeps client_id NULL
+    # and waits (it applies once a client of that name exists)
+    sa.Column("scope", sa.Text, nullable=False, server_default="firm"),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("match", sa.String(3), nullable=False),                  # all | any

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from ledgerkit.export import iif
 
@@ -117,12 +118,12 @@ def test_uncoded_falls_back_to_uncategorized():
 
 def test_round_trip_codings(session, firm, tmp_path):
     res = session.export(firm["client"], "iif", tmp_path / "out.iif")
-    parsed = iif.read_iif(open(res.files[0].path, "rb").read())
+    parsed = iif.read_iif(Path(res.files[0].path).read_bytes())
     ts = parsed["transactions"]
     assert len(ts) == res.transactions == 14            # 16 approved - 2 BLUE
     by_amount = {(t["DATE"], t["AMOUNT"], t["ACCNT"]): t for t in ts}
     rent = by_amount[("01/02/2026", "-1500.00", "Operating Checking")]
     assert (rent["NAME"], rent["DOCNUM"], rent["MEMO"]) == ("Smith & Sons Property", "1042", "January rent")
     assert [(s["ACCNT"], s["AMOUNT"]) for s in rent["splits"]] == [("Rent Expense", "1500.00")]
-    assert "Office Depot" not in open(res.files[0].path, "rb").read().decode()          # BLUE: in the books
+    assert "Office Depot" not in Path(res.files[0].path).read_bytes().decode()          # BLUE: in the books
     assert sum(Decimal(t["AMOUNT"]) for t in ts) == res.total

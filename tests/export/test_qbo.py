@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -220,7 +221,7 @@ def test_round_trip_session_export_through_ofxtools(session, firm, tmp_path):
     res = session.export(firm["client"], "qbo", tmp_path / "out.qbo")
     fr = session.transactions_frame(firm["client"])
     for f in res.files:
-        data = open(f.path, "rb").read()
+        data = Path(f.path).read_bytes()
         stmt = parse_ofx(data).statements[0]
         acct = next(a for a in session.accounts(firm["client"]) if a.id == f.account_id)
         with session.store.connect() as conn:
@@ -237,7 +238,7 @@ def test_round_trip_session_export_through_ofxtools(session, firm, tmp_path):
         if bal["source"] == "bank" and bal["balance_date"] == stmt.ledgerbal.dtasof.date():
             assert stmt.ledgerbal.balamt == bal["balance"]
     checking = next(f for f in res.files if f.account_id == firm["checking"].id)
-    stmt = parse_ofx(open(checking.path, "rb").read()).statements[0]
+    stmt = parse_ofx(Path(checking.path).read_bytes()).statements[0]
     # bank said 10,000.00 on 01-16; the 01-16 check (-40.00, not exported) comes after DTEND 01-15
     assert stmt.ledgerbal.balamt == Decimal("10040.00")
     assert res.total == sum((Decimal(a).scaleb(-2) for a in fr.filter(pl.col("id").is_in(
@@ -249,7 +250,7 @@ def test_exported_qbo_imports_back_into_ledgerkit(session, firm, tmp_path):
     res = session.export(firm["client"], "qbo", tmp_path / "out.qbo")
     other = session.add_client("Round Trip")
     for f in res.files:
-        r = session.import_bytes(other, f.path.rsplit("/", 1)[1], open(f.path, "rb").read())
+        r = session.import_bytes(other, f.path.rsplit("/", 1)[1], Path(f.path).read_bytes())
         assert r.status.value == "imported", r.issues
     back = session.transactions_frame(other).sort("bank_id")
     assert back.height == res.transactions
@@ -263,5 +264,5 @@ def test_exported_qbo_imports_back_into_ledgerkit(session, firm, tmp_path):
     # importing the same export again adds nothing (stable FITIDs)
     res2 = session.export(firm["client"], "qbo", tmp_path / "again.qbo", reexport=res.batch)
     for f in res2.files:
-        r = session.import_bytes(other, "again-" + f.path.rsplit("/", 1)[1], open(f.path, "rb").read())
+        r = session.import_bytes(other, "again-" + f.path.rsplit("/", 1)[1], Path(f.path).read_bytes())
         assert r.added == 0

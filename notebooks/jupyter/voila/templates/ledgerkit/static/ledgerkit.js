@@ -43,16 +43,26 @@
       zones().forEach(function (z) { z.classList.remove("lk-drop-active"); });
     }
   });
+  // ipywidgets' FileUpload keeps its <input type=file> out of the DOM and opens it with input.click();
+  // for a drop, that one click hands over the dropped files instead of opening the file chooser.
+  function feed(uploadButton, files) {
+    var original = HTMLInputElement.prototype.click;
+    HTMLInputElement.prototype.click = function () {
+      if (this.type === "file") {
+        this.files = files;
+        this.dispatchEvent(new Event("change"));
+        return undefined;
+      }
+      return original.call(this);
+    };
+    try { uploadButton.click(); } finally { HTMLInputElement.prototype.click = original; }
+  }
   document.addEventListener("drop", function (ev) {
     if (!hasFiles(ev)) { return; }
     ev.preventDefault();
     zones().forEach(function (z) { z.classList.remove("lk-drop-active"); });
-    var inputs = visible(".lk-wiz-files, .lk-upload").map(function (el) {
-      return el.querySelector("input[type=file]");
-    }).filter(Boolean);
-    if (!inputs.length) { return; }
-    var input = inputs[inputs.length - 1];
-    input.files = ev.dataTransfer.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
+    var targets = visible(".lk-wiz-files, .lk-upload");
+    if (!targets.length) { return; }
+    feed(targets[targets.length - 1], ev.dataTransfer.files);
   });
 })();
