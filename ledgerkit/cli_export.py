@@ -92,16 +92,16 @@ def register(sub) -> None:
                     help="qbo (Web Connect), iif, qbo-csv, xero-csv, qif, ofx (OFX 2), beancount, ledger "
                          "(required unless --reexport, which defaults to the batch's format)")
     ex.add_argument("--account", help="only this account (id or name)")
-    ex.add_argument("--from", dest="date_from", help="first posting date, YYYY-MM-DD")
-    ex.add_argument("--to", dest="date_to", help="last posting date, YYYY-MM-DD")
+    ex.add_argument("--from", dest="date_from", metavar="DATE", help="first posting date, YYYY-MM-DD")
+    ex.add_argument("--to", dest="date_to", metavar="DATE", help="last posting date, YYYY-MM-DD")
     ex.add_argument("--reexport", type=int, metavar="BATCH",
                     help="export the transactions of an earlier batch again (same FITIDs)")
-    ex.add_argument("--out", required=True, help="file to write (or an existing folder)")
+    ex.add_argument("--out", required=True, metavar="PATH", help="file to write, or a folder (existing, or ending in /)")
     ex.add_argument("--date-order", choices=["mdy", "dmy", "ymd"], default="mdy",
                     help="date order for CSV and QIF (default mdy: MM/DD/YYYY)")
     ex.add_argument("--lists", action="store_true",
                     help="IIF: add !ACCNT/!VEND/!CUST rows for accounts and names the register does not "
-                         "know; journals: open/account directives")
+                         "know; journals: open/commodity/account directives")
     ex.add_argument("--json", action="store_true")
     ex.set_defaults(func=cmd_export)
 

@@ -126,9 +126,17 @@ class DashboardApp:
 
         self.clients.observe(guard(self._on_pick, doing="open the client"), names="selected")
         self.upload.observe(guard(self._on_imported, doing="refresh after the import"), names="revision")
+        self.warm_up()
         self.clients.refresh()
         if start_client is not None:
             self.clients.pick(session.client(start_client).id)
+
+    def warm_up(self) -> None:
+        """Bring every client's review states up to date (files may have arrived through the command line).
+        Under Voila's preheated kernel this also loads the review engine before anyone opens the page, so
+        the first edit is as fast as the others."""
+        for client in self.session.clients():
+            review_access.evaluate(self.session, client)
 
     # -- panels ---------------------------------------------------------------
 
@@ -172,8 +180,10 @@ class DashboardApp:
         self.panels[index].show(self.clients.selected, self.revision)
 
     def _load_overview(self, model: OverviewModel, client_id: int) -> None:
-        model.load(client_id)
-        model.load_chart()
+        model.load(client_id)          # accounts and balances show at once
+        with self.status.task("Counting what waits and drawing the balances") as step:
+            step(0.3)
+            model.fill()
 
     # -- client pick, wizard, imports ----------------------------------------
 
@@ -184,7 +194,7 @@ class DashboardApp:
             self.main.children = [self.status_view, self.welcome]
             return
         self.status.clear()
-        self.data.invalidate()
+        self.data.check(client_id)     # a cached frame stays only if no file arrived since it was read
         row = self.clients.row(client_id) or {}
         self.title.value = (f'<span class="lk-client-title">{fmt.esc(row.get("name", ""))}</span> '
                             f'<span class="lk-muted">{fmt.esc(row.get("email", ""))}</span>')
@@ -199,14 +209,14 @@ class DashboardApp:
 
     def _wizard_closed(self, client_id: int) -> None:
         self.wizard_view.layout.display = "none"
-        if client_id:
+        if client_id:                       # a new client (created even if the wizard was cancelled later)
             self.clients.refresh_one(client_id)
-            self.clients.selected = 0      # re-pick so the panels load the new client
+            self.clients.selected = 0      # re-pick so every panel loads the new client
             self.clients.pick(client_id)
+        elif self.clients.selected:
+            self.main.children = [self.status_view, self.client_header, self.tabs]
         else:
-            self.main.children = [self.status_view, self.welcome if not self.clients.selected else self.tabs]
-            if self.clients.selected:
-                self.main.children = [self.status_view, self.client_header, self.tabs]
+            self.main.children = [self.status_view, self.welcome]
 
     def _on_imported(self, _change) -> None:
         client_id = self.upload.changed_client
@@ -223,7 +233,7 @@ class DashboardApp:
 
     def data_changed(self) -> None:
         """Something changed the picked client's data: reload what is shown, mark the rest stale."""
-        self.data.invalidate()
+        self.data.invalidate(self.clients.selected)
         self.revision += 1
         self.upload.set_client(self.clients.selected)
         self._show_current()

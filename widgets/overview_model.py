@@ -46,8 +46,8 @@ def balance_series(frame: pl.DataFrame, balances: list[dict]) -> dict[int, dict]
 
 class OverviewModel(HasTraits):
     client_id = Int(0)
-    rows = List()            # per account: see ``load``
-    totals = Dict()          # waiting counts over all accounts
+    rows = List()            # per account: see ``load``; counts are None until ``fill`` ran
+    totals = Dict()          # waiting counts over all accounts ({} until ``fill`` ran)
     series = Dict()          # account id -> balance points (see ``balance_series``)
 
     def __init__(self, session, data: ClientData, status: StatusModel, **kwargs):
@@ -55,41 +55,42 @@ class OverviewModel(HasTraits):
         self.session = session
         self.data = data
         self.status = status
+        self._balances: list[dict] = []
 
     def load(self, client_id: int) -> None:
-        """Accounts and counts first (fast), so the table shows before the chart is computed."""
+        """The accounts with balances (one quick query), shown before anything slower."""
         if not client_id:
             with self.hold_trait_notifications():
                 self.rows, self.totals, self.series, self.client_id = [], {}, {}, 0
             return
         balances = self.session.balances(client_id)
-        counts = review_access.counts_by_account(self.session, client_id, self.data.frame(client_id))
         attention = account_attention(balances, review_access.account_errors(self.session, client_id))
         rows = []
         for b in balances:
             a = b["account"]
-            c = counts.get(a.id, {})
             rows.append({
                 "id": a.id, "name": a.name, "number": a.masked_number, "kind": a.kind.value.replace("_", " "),
                 "institution": a.institution, "currency": a.currency,
                 "balance": fmt.money(b["balance"], a.currency), "negative": b["balance"] < 0,
                 "balance_date": fmt.date(b["balance_date"]), "age": fmt.age(b["balance_date"]),
                 "source": b["source"], "transactions": b["transactions"],
-                "gold": c.get("gold", 0), "red": c.get("red", 0), "blue": c.get("blue", 0),
-                "attention": attention.get(a.id, ""),
+                "gold": None, "red": None, "blue": None, "attention": attention.get(a.id, ""),
             })
-        totals = {s: sum(r[s] for r in rows) for s in fmt.WAITING}
+        self._balances = balances
         with self.hold_trait_notifications():
             self.client_id = client_id
             self.rows = rows
-            self.totals = totals
-        self._balances = balances
-
-    _balances: list[dict] | None = None
-
-    def load_chart(self) -> None:
-        if not self.client_id:
+            self.totals = {}
             self.series = {}
+
+    def fill(self) -> None:
+        """Waiting counts per account and the balance chart, from the client's review frame."""
+        if not self.client_id:
             return
         frame = self.data.frame(self.client_id)
-        self.series = balance_series(frame, self._balances or self.session.balances(self.client_id))
+        counts = review_access.counts_by_account(self.session, self.client_id, frame)
+        rows = [{**r, **{s: counts.get(r["id"], {}).get(s, 0) for s in fmt.WAITING}} for r in self.rows]
+        with self.hold_trait_notifications():
+            self.rows = rows
+            self.totals = {s: sum(r[s] for r in rows) for s in fmt.WAITING}
+        self.series = balance_series(frame, self._balances)

@@ -68,8 +68,10 @@ class OverviewView(w.VBox):
             self.table.children = []
             return
         t = m.totals
-        self.summary.value = (f'<div class="lk-section-title">Accounts</div><div>Waiting: '
-                              f'{fmt.state_badges(t.get("gold", 0), t.get("red", 0), t.get("blue", 0))}</div>')
+        waiting = (fmt.state_badges(t.get("gold", 0), t.get("red", 0), t.get("blue", 0)) if t
+                   else '<span class="lk-muted">counting…</span>')
+        self.summary.value = f'<div class="lk-section-title">Accounts</div><div>Waiting: {waiting}</div>'
+
         cells = [self._cell(f"<b>{c}</b>", "lk-muted") for c in COLUMNS]
         guard = self.model.status.guard
         for r in m.rows:
@@ -87,7 +89,8 @@ class OverviewView(w.VBox):
                 self._cell(f'{fmt.esc(r["balance_date"])}<br><span class="lk-muted">{fmt.esc(r["age"])}</span>'),
                 self._cell(source, "lk-muted"),
                 self._cell(f"{r['transactions']:,}", "lk-num"),
-                self._cell(fmt.state_badges(r["gold"], r["red"], r["blue"])),
+                self._cell(fmt.state_badges(r["gold"], r["red"], r["blue"]) if r["gold"] is not None
+                           else '<span class="lk-muted">…</span>'),
                 self._cell(f'⚠ {fmt.esc(r["attention"])}' if r["attention"] else "", "lk-attention"),
             ]
         self.table.children = cells

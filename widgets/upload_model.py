@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from traitlets import HasTraits, Int, List
 
-from . import review_access
 from .format import count
 from .status_model import StatusModel
 
@@ -51,7 +50,7 @@ class UploadModel(HasTraits):
         n = len(files)
         with self.status.task(f"Importing {count(n, 'file')}") as step:
             for i, (name, data) in enumerate(files):
-                step(i / (n + 1), f"Importing {name} ({i + 1} of {n})")
+                step(i / n, f"Importing {name} ({i + 1} of {n})")
                 result = self.session.import_bytes(client_id, name, bytes(data), account)
                 rows.append({
                     "name": name, "status": result.status.value, "added": result.added,
@@ -59,10 +58,7 @@ class UploadModel(HasTraits):
                     "issues": [f"{i.severity}: {i.where + ': ' if i.where else ''}{i.message}"
                                for i in result.issues],
                 })
-            changed = any(r["status"] == "imported" for r in rows)
-            if changed:
-                step(n / (n + 1), "Reviewing the new transactions")
-                review_access.evaluate(self.session, client_id)
+            changed = any(r["status"] == "imported" for r in rows)   # the session evaluated them already
         self.results = rows
         self._report(rows)
         if changed:

@@ -80,3 +80,9 @@ def number_parts(rendered: list[Rendered]) -> list[Rendered]:
         seen[r.account_id] = seen.get(r.account_id, 0) + 1
         out.append(Rendered(r.data, r.transaction_ids, r.account_id, seen[r.account_id], counts[r.account_id]))
     return out
+
+
+def by_account(frame: pl.DataFrame):
+    """(account_id, rows in date order) per account, in first-seen order."""
+    for account_id in frame["account_id"].unique(maintain_order=True).to_list():
+        yield account_id, frame.filter(pl.col("account_id") == account_id).sort("posted", "transaction_id")

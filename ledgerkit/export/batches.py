@@ -524,7 +524,12 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
     except BaseException:
         staged.abort()
         raise
-    staged.commit()
+    try:
+        staged.commit()
+    except OSError as e:
+        staged.abort()
+        raise Conflict(f"batch {result['batch']} was recorded but its file could not be put in place ({e}); "
+                       f"get it with `ledgerkit batches --download {result['batch']}`") from e
     notes = []
     split = [f for f in files if f.parts > 1]
     if split and fmt.limit.reason:

@@ -15,8 +15,8 @@ import datetime as dt
 import polars as pl
 
 from . import text
-from .base import Context, Rendered, StatementAccount, ids, number_parts
-from .qbo import _by_account, _id_text, chunk_dates, ofx_date, ofx_datetime, stmttrn_fields
+from .base import Context, Rendered, StatementAccount, by_account, ids, number_parts
+from .qbo import chunk_dates, id_text, ofx_date, ofx_datetime, stmttrn_fields
 from .splitting import plan
 
 NL = "\r\n"
@@ -52,7 +52,7 @@ def head(acc: StatementAccount, generated: dt.datetime, dtstart: str, dtend: str
     org = _plain(acc.org, 32) or "NONE"
     fid = f"<FID>{_plain(acc.fid, 32)}</FID>" if _plain(acc.fid, 32) else ""
     cur = (acc.currency or "USD").upper()
-    acctid = _id_text(acc.acct_id, 22, str(acc.account_id))
+    acctid = id_text(acc.acct_id, 22, str(acc.account_id))
     parts = ["<OFX>", "<SIGNONMSGSRSV1>", "<SONRS>", "<STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>",
              f"<DTSERVER>{ofx_datetime(generated)}</DTSERVER>", "<LANGUAGE>ENG</LANGUAGE>",
              f"<FI><ORG>{org}</ORG>{fid}</FI>", "</SONRS>", "</SIGNONMSGSRSV1>"]
@@ -65,7 +65,7 @@ def head(acc: StatementAccount, generated: dt.datetime, dtstart: str, dtend: str
         parts += ["<BANKMSGSRSV1>", "<STMTTRNRS>", "<TRNUID>1</TRNUID>",
                   "<STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>", "<STMTRS>",
                   f"<CURDEF>{cur}</CURDEF>",
-                  f"<BANKACCTFROM><BANKID>{_id_text(acc.bank_id, 9, '000000000')}</BANKID>"
+                  f"<BANKACCTFROM><BANKID>{id_text(acc.bank_id, 9, '000000000')}</BANKID>"
                   f"<ACCTID>{acctid}</ACCTID><ACCTTYPE>{accttype}</ACCTTYPE></BANKACCTFROM>"]
     parts += ["<BANKTRANLIST>", f"<DTSTART>{dtstart}</DTSTART>", f"<DTEND>{dtend}</DTEND>"]
     return NL.join(parts) + NL
@@ -85,7 +85,7 @@ def tail(acc: StatementAccount, balance: int, exp: int, dtasof: str) -> str:
 def format_ofx(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     """OFX 2.2 XML files for an export frame, one per account."""
     out: list[Rendered] = []
-    for account_id, rows in _by_account(frame):
+    for account_id, rows in by_account(frame):
         acc = ctx.accounts[account_id]
         exp = int(rows["exp"][0]) if rows.height else 2
         blocks = stmttrn_blocks(rows)
@@ -94,7 +94,7 @@ def format_ofx(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
         for (a, b), (start, end) in zip(ranges, chunk_dates(posted, ranges, ctx.date_from, ctx.date_to),
                                         strict=True):
             part = blocks.slice(a, b - a)
-            doc = (HEADER + head(acc, ctx.generated, ofx_date(start), ofx_date(end)) + "".join(part["block"])
+            doc = (HEADER + head(acc, ctx.generated, ofx_date(start), ofx_date(end)) + "".join(part["block"].to_list())
                    + tail(acc, acc.balance_on(end), exp, ofx_date(end)))
             out.append(Rendered(doc.encode("utf-8"), ids(part), account_id))
     return number_parts(out)

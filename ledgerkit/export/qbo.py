@@ -31,7 +31,7 @@ import datetime as dt
 import polars as pl
 
 from . import text
-from .base import Context, Rendered, StatementAccount, ids, number_parts
+from .base import Context, Rendered, StatementAccount, by_account, ids, number_parts
 from .splitting import plan
 
 CRLF = "\r\n"
@@ -134,7 +134,7 @@ def _plain(value: str, limit: int) -> str:
     return _esc(" ".join(text.fold_ascii(value or "").split())[:limit].strip())
 
 
-def _id_text(value: str, limit: int, fallback: str) -> str:
+def id_text(value: str, limit: int, fallback: str) -> str:
     v = "".join(c for c in text.fold_ascii(value or "") if c.isalnum() or c == "-")[:limit]
     return v or fallback
 
@@ -146,9 +146,9 @@ def head(acc: StatementAccount, generated: dt.datetime, dtstart: str, dtend: str
              f"<DTSERVER>{ofx_datetime(generated)}", "<LANGUAGE>ENG", "<FI>", f"<ORG>{org}"]
     if _plain(acc.fid, 32):
         lines.append(f"<FID>{_plain(acc.fid, 32)}")
-    lines += ["</FI>", f"<INTU.BID>{_id_text(acc.intu_bid, 16, '3000')}", "</SONRS>", "</SIGNONMSGSRSV1>"]
+    lines += ["</FI>", f"<INTU.BID>{id_text(acc.intu_bid, 16, '3000')}", "</SONRS>", "</SIGNONMSGSRSV1>"]
     cur = (acc.currency or "USD").upper()
-    acctid = _id_text(acc.acct_id, 22, str(acc.account_id))
+    acctid = id_text(acc.acct_id, 22, str(acc.account_id))
     if acc.is_card:
         lines += ["<CREDITCARDMSGSRSV1>", "<CCSTMTTRNRS>", "<TRNUID>1", "<STATUS>", "<CODE>0", "<SEVERITY>INFO",
                   "</STATUS>", "<CCSTMTRS>", f"<CURDEF>{cur}", "<CCACCTFROM>", f"<ACCTID>{acctid}", "</CCACCTFROM>"]
@@ -156,7 +156,7 @@ def head(acc: StatementAccount, generated: dt.datetime, dtstart: str, dtend: str
         accttype = "SAVINGS" if acc.kind == "savings" else "CHECKING"
         lines += ["<BANKMSGSRSV1>", "<STMTTRNRS>", "<TRNUID>1", "<STATUS>", "<CODE>0", "<SEVERITY>INFO",
                   "</STATUS>", "<STMTRS>", f"<CURDEF>{cur}", "<BANKACCTFROM>",
-                  f"<BANKID>{_id_text(acc.bank_id, 9, '000000000')}", f"<ACCTID>{acctid}",
+                  f"<BANKID>{id_text(acc.bank_id, 9, '000000000')}", f"<ACCTID>{acctid}",
                   f"<ACCTTYPE>{accttype}", "</BANKACCTFROM>"]
     lines += ["<BANKTRANLIST>", f"<DTSTART>{dtstart}", f"<DTEND>{dtend}"]
     return CRLF.join(lines) + CRLF
@@ -189,7 +189,7 @@ def chunk_dates(posted: list[dt.date], ranges: list[tuple[int, int]], date_from:
 def format_qbo(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     """Web Connect files for an export frame: one per account (more when split)."""
     out: list[Rendered] = []
-    for account_id, rows in _by_account(frame):
+    for account_id, rows in by_account(frame):
         acc = ctx.accounts[account_id]
         exp = int(rows["exp"][0]) if rows.height else 2
         blocks = stmttrn_blocks(rows)
@@ -206,8 +206,3 @@ def format_qbo(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
                    + tail(acc, acc.balance_on(end), exp, ofx_date(end)))
             out.append(Rendered(doc.encode("ascii", "replace"), ids(part), account_id))
     return number_parts(out)
-
-
-def _by_account(frame: pl.DataFrame):
-    for account_id in frame["account_id"].unique(maintain_order=True).to_list():
-        yield account_id, frame.filter(pl.col("account_id") == account_id).sort("posted", "transaction_id")

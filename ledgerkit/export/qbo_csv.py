@@ -23,8 +23,7 @@ import io
 import polars as pl
 
 from . import text
-from .base import Context, Rendered, date_format, ids, number_parts
-from .qbo import _by_account
+from .base import Context, Rendered, by_account, date_format, ids, number_parts
 from .splitting import plan
 
 CRLF = "\r\n"
@@ -51,7 +50,7 @@ def csv_text(expr: pl.Expr) -> pl.Expr:
 def format_qbo_csv(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     out: list[Rendered] = []
     fmt = date_format(ctx.date_order)
-    for account_id, rows in _by_account(frame):
+    for account_id, rows in by_account(frame):
         lines = rows.select("transaction_id", pl.concat_str([
             pl.col("posted").dt.strftime(fmt), pl.lit(","), csv_text(description_expr()), pl.lit(","),
             pl.when(pl.col("amount") == 0).then(pl.lit("")).otherwise(

@@ -20,9 +20,8 @@ import datetime as dt
 import polars as pl
 
 from . import text
-from .base import Context, Rendered, date_format, ids, number_parts
+from .base import Context, Rendered, by_account, date_format, ids, number_parts
 from .frame import CARD, offset_lines
-from .qbo import _by_account
 
 CRLF = "\r\n"
 
@@ -48,7 +47,7 @@ def _with_class(cat: pl.Expr, cls: pl.Expr) -> pl.Expr:
 def format_qif(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     out: list[Rendered] = []
     fmt = date_format(ctx.date_order)
-    for account_id, rows in _by_account(frame):
+    for account_id, rows in by_account(frame):
         lines = offset_lines(rows)
         lines = lines.with_columns(
             _cat=pl.when(pl.col("fallback")).then(pl.lit(""))

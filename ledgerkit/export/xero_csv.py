@@ -23,8 +23,7 @@ import io
 import polars as pl
 
 from . import text
-from .base import Context, Rendered, date_format, ids, number_parts
-from .qbo import _by_account
+from .base import Context, Rendered, by_account, date_format, ids, number_parts
 from .qbo_csv import csv_text, unneutralize
 from .splitting import plan
 
@@ -40,7 +39,7 @@ def format_xero_csv(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     out: list[Rendered] = []
     fmt = date_format(ctx.date_order)
     head = header(ctx.date_order)
-    for account_id, rows in _by_account(frame):
+    for account_id, rows in by_account(frame):
         payee = text.one_line(pl.col("payee"))
         memo = text.one_line(pl.col("memo"))
         desc = text.one_line(pl.col("description"))

@@ -71,7 +71,10 @@ class CsvImporter:
                                  + _missing(spec, data))
             raise ParseError(f"unknown CSV layout (first line {_first_line(data)!r}); import it with "
                              '--mapping "date=<column>,amount=<column>,description=<column>"')
-        return _extract(Path(path).name, _utf8(data, layout.encoding), layout)
+        try:
+            return _extract(Path(path).name, _utf8(data, layout.encoding), layout)
+        except ParseError as e:      # say which layout the file was read as: the user may need --mapping
+            raise ParseError(f"{e.message} (read as the {layout.spec.name!r} layout)", e.where) from None
 
 
 # ---------------------------------------------------------------- decoding

@@ -181,6 +181,11 @@ class _Reader:
         self.last_defined = acc
 
     def _extract(self) -> Extract:
+        extract = self._frame()
+        extract.issues.sort(key=lambda i: int(i.where.split()[-1]) if i.where else 0)
+        return extract
+
+    def _frame(self) -> Extract:
         if not self.rows:
             return Extract(importer="qif", accounts=self.refs, issues=self.issues)
         dates = _dates([(r.line, r.fields.get("D", "")) for _, r in self.rows])
@@ -229,7 +234,7 @@ def _dates(items: list[tuple[int, str]]) -> list[dt.date]:
         if m := _YMD.match(t) or _COMPACT.match(t):
             parts.append((line, t, "ymd", int(m[1]), int(m[2]), int(m[3]), ""))
         elif m := _DMY.match(t):
-            parts.append((line, t, "ab", int(m[1]), int(m[2]), m[4], m[3]))
+            parts.append((line, t, "ab", int(m[1]), int(m[2]), m[4], m[3]))   # m[3]: the year's separator
         else:
             raise ParseError(f"date {t!r} is not a QIF date", where=f"line {line}")
     firsts = [p[3] for p in parts if p[2] == "ab"]
@@ -241,14 +246,14 @@ def _dates(items: list[tuple[int, str]]) -> list[dt.date]:
     if not day_first and not any(b > 12 for b in seconds):
         day_first = any(p[6] == "." for p in parts if p[2] == "ab")   # 22.01.07 style: European
     out = []
-    for line, t, form, a, b, c, sep in parts:
+    for line, t, form, a, b, c, _sep in parts:
         if form == "ymd":
             y, mo, d = a, b, c
         else:
             d, mo = (a, b) if day_first else (b, a)
             y = int(c)
-            if len(c) == 2:
-                y += 2000 if sep == "'" or y < 70 else 1900
+            if len(c) == 2:   # Quicken writes 12/31/99 and 1/1'00; either way 00-69 is 20xx
+                y += 2000 if y < 70 else 1900
         try:
             out.append(dt.date(y, mo, d))
         except ValueError:

@@ -104,7 +104,7 @@ def _solve_group(b: np.ndarray, r: np.ndarray, cost: np.ndarray) -> tuple[np.nda
     # sparse: every node may also stay unmatched through its own dummy partner;
     # a dummy-to-dummy edge mirrors each real edge so the matching stays perfect
     shift = cost - cost.min() + 1.0
-    big = 2.0 * float(shift.max()) + 10.0
+    big = 2.0 * shift.max().item() + 10.0
     rows = np.concatenate([ib, np.arange(nb), nb + np.arange(nr), nb + ir])
     cols = np.concatenate([ir, nr + np.arange(nb), np.arange(nr), nr + ib])
     vals = np.concatenate([shift, np.full(nb, big), np.full(nr, big), np.ones(len(ib))])

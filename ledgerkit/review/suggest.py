@@ -67,9 +67,9 @@ class _Model:
             classes = self.classes
         out = []
         for i in range(Q.shape[0]):
-            conf = proba[i] * min(1.0, float(familiar[i]) / FAMILIAR)
+            conf = proba[i] * min(1.0, familiar[i].item() / FAMILIAR)
             order = np.argsort(-conf, kind="stable")[:TOP]
-            out.append([{"account": classes[j], "confidence": round(float(conf[j]), 2)}
+            out.append([{"account": classes[j], "confidence": round(conf[j].item(), 2)}
                         for j in order if conf[j] >= MIN_CONFIDENCE])
         return out
 

@@ -93,10 +93,12 @@ def test_03_edit_a_description_in_place_is_saved_by_id(browser_page, demo_worksp
     tab(page, "Transactions")
     page.wait_for_selector(".lk-grid", timeout=30_000)
     wait_grid(page)
-    page.select_option(".lk-tx-state select", label=STATE_FILTERS["gold"][0])
-    wait_for(lambda: "page 1 of" in page.inner_text(".lk-tx-range"), 30, what="the GOLD page")
-    wait_grid(page)
     shot(page, "03-transactions")
+    page.select_option(".lk-tx-state select", label=STATE_FILTERS["gold"][0])
+    page.fill(".lk-tx-search input", "USPS")               # a card payee, not a check
+    page.press(".lk-tx-search input", "Enter")
+    wait_for(lambda: "page 1 of 1" in page.inner_text(".lk-tx-range"), 30, what="the USPS rows")
+    wait_grid(page)
     x, y = cell(page, 0, "description")
     page.mouse.dblclick(x, y)
     editor = page.wait_for_selector(".lm-DataGrid-cellEditorInput", timeout=10_000)
@@ -110,6 +112,10 @@ def test_03_edit_a_description_in_place_is_saved_by_id(browser_page, demo_worksp
     txn_id = int(re.search(r"transaction (\d+)", banner_text(page)).group(1))
     stored = frame(demo_workspace).filter(pl.col("id") == txn_id)
     assert stored["description"][0] == new_text          # persisted, by transaction id
+    assert "USPS" in stored["bank_description"][0]
+    shot(page, "03-transactions-edited")
+    page.fill(".lk-tx-search input", "")
+    page.press(".lk-tx-search input", "Enter")
     no_widget_errors(page)
 
 

@@ -305,3 +305,19 @@ def test_non_usd_web_connect_is_exact_and_warned(session, client, tmp_path, fixe
     stmt = parse_ofx(Path(res.files[0].path).read_bytes()).statements[0]
     assert stmt.curdef == "JPY" and str(stmt.transactions[0].trnamt) == "-1500"
     assert any("CURDEF JPY" in w for w in res.warnings) and str(res.total) == "-1500"
+
+
+def test_rename_failure_after_commit_points_to_the_recorded_batch(session, firm, tmp_path, monkeypatch):
+    real = os.replace
+
+    def fail(src, dst):
+        if Path(dst).parent.name == "out":
+            raise PermissionError("read-only folder")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(Conflict, match=r"batch 1 was recorded.*--download 1"):
+        session.export(firm["client"], "iif", tmp_path / "out" / "x.iif")
+    monkeypatch.setattr(os, "replace", real)
+    assert list((tmp_path / "out").iterdir()) == []                 # no temporary left, no half file
+    assert session.batch_file(1).startswith(b"!TRNS")               # the batch's bytes are safe in the archive

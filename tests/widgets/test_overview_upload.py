@@ -19,6 +19,8 @@ def test_overview_lists_every_account_with_balance_and_date(session, firm):
     model = OverviewModel(session, data, StatusModel())
     view = OverviewView(model)
     model.load(firm["acme"].id)
+    assert model.rows[0]["gold"] is None and "counting" in view.summary.value   # balances first
+    model.fill()
     assert {r["name"] for r in model.rows} == {"Checking 1001", "Checking 2002"}
     r1001 = next(r for r in model.rows if r["name"] == "Checking 1001")
     frame = session.transactions_frame(firm["acme"])
@@ -27,7 +29,7 @@ def test_overview_lists_every_account_with_balance_and_date(session, firm):
     assert r1001["balance_date"] == "2025-01-30" and r1001["source"] == "computed"
     assert r1001["number"] == "****1001"
     assert len(view.table.children) == 8 * (1 + 2)
-    model.load_chart()
+    assert sum(r["gold"] for r in model.rows) == model.totals["gold"] == 30
     assert set(model.series) == {r["id"] for r in model.rows}
     assert bytes(view.chart.value).startswith(b"\x89PNG") and view.chart.layout.display == "block"
 
