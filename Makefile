@@ -29,10 +29,10 @@ demo: env
 	$(BIN)/ledgerkit --workspace $(WORKSPACE) demo --serve --port $(PORT)
 
 test: env
-	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 test-fast: env
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: env
 	$(BIN)/ruff check ledgerkit widgets tests benchmarks

@@ -67,8 +67,7 @@ class CsvImporter:
         layout = detect(data, only=spec)
         if layout is None:
             if spec is not None:
-                raise ParseError(f"the file does not match the layout {spec.name!r}: "
-                                 + _missing(spec, data))
+                raise ParseError(f"the file does not match the layout {spec.name!r}: {_missing(spec)}")
             raise ParseError(f"unknown CSV layout (first line {_first_line(data)!r}); import it with "
                              '--mapping "date=<column>,amount=<column>,description=<column>"')
         try:
@@ -214,7 +213,7 @@ def _sniff(lines: list[str]) -> str:
     return max(DELIMITERS, key=score)
 
 
-def _missing(spec: CsvSpec, data: bytes) -> str:
+def _missing(spec: CsvSpec) -> str:
     if spec.headerless:
         return "its first lines do not look like that bank's export"
     if spec.header:
@@ -325,23 +324,25 @@ def _read(data: bytes, layout: Layout) -> tuple[pl.DataFrame, _Columns, bool]:
         if m:
             body = body[:m.start()]
     d = layout.delimiter
-    refs = [r for r in _all_refs(spec) if isinstance(r, int)]
-    sample = body[:65536].decode("utf-8", errors="replace").split("\n", 20)[:20]
-    widths = [len(next(csv.reader([ln], delimiter=d), [])) for ln in sample if ln.strip()]
+    width = max([len(layout.names), *(r + 1 for r in _all_refs(spec) if isinstance(r, int)), 1])
     checked = bool(layout.names) and not spec.ragged
     if checked:   # one spare column catches rows that spill past the header (an unquoted delimiter)
-        width = max([len(layout.names), *(r + 1 for r in refs)]) + 1
-    else:
-        width = max([len(layout.names), *(r + 1 for r in refs), *widths, 1])
+        width += 1
+    else:         # headerless or ragged: as wide as the widest of the first lines
+        sample = body[:65536].decode("utf-8", errors="replace").split("\n", 20)[:20]
+        width = max([width, *(len(next(csv.reader([ln], delimiter=d), [])) for ln in sample if ln.strip())])
     head = d.join(f"c{i}" for i in range(width)).encode("utf-8") + b"\n"
     first = layout.data_start + 1
     try:
-        frame = _read_csv(head + body, d, first)
-    except pl.exceptions.ComputeError as e:
-        if "utf-8" not in str(e).casefold():
-            raise _malformed(body, first, e) from None
-        body = body.decode("cp1252", errors="replace").encode("utf-8")   # UTF-8 head, legacy tail
-        frame = _read_csv(head + body, d, first)
+        try:
+            frame = _read_csv(head + body, d)
+        except pl.exceptions.ComputeError as e:
+            if "utf-8" not in str(e).casefold():
+                raise
+            body = body.decode("cp1252", errors="replace").encode("utf-8")   # UTF-8 head, legacy tail
+            frame = _read_csv(head + body, d)
+    except pl.exceptions.PolarsError as e:
+        raise _malformed(body, first, e) from None
     n_lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
     multiline = frame.height != n_lines
     if not multiline:
@@ -359,14 +360,9 @@ def _read(data: bytes, layout: Layout) -> tuple[pl.DataFrame, _Columns, bool]:
     return frame, _Columns(layout.names, width), multiline
 
 
-def _read_csv(data: bytes, delimiter: str, first: int) -> pl.DataFrame:
-    try:
-        return pl.read_csv(data, separator=delimiter, has_header=True, infer_schema=False,
-                           truncate_ragged_lines=True, quote_char='"', raise_if_empty=False)
-    except pl.exceptions.ComputeError:
-        raise
-    except pl.exceptions.PolarsError as e:
-        raise _malformed(data.split(b"\n", 1)[-1], first, e) from None
+def _read_csv(data: bytes, delimiter: str) -> pl.DataFrame:
+    return pl.read_csv(data, separator=delimiter, has_header=True, infer_schema=False,
+                       truncate_ragged_lines=True, quote_char='"', raise_if_empty=False)
 
 
 def _malformed(body: bytes, first: int, error: Exception) -> ParseError:

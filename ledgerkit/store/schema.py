@@ -87,6 +87,7 @@ transactions = sa.Table(
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False),
     # a named index (not a constraint) so that bulk loads may rebuild it
     sa.Index("uq_transactions_identity", "account_id", "identity", unique=True),
+    sa.Index("ix_transactions_account_posted", "account_id", "posted"),
 )
 
 balances = sa.Table(
