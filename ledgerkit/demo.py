@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import NotFound
 
 REPO = Path(__file__).resolve().parents[1]
-OFX_FORMATS = {"ofx", "qfx", "qbo", "ofx2", "ofx-sgml", "ofx-xml"}
+OFX_FORMATS = {"ofx1-sgml", "ofx2-xml", "qfx", "qbo-web-connect"}
 
 
 def sample_dir() -> Path:
@@ -30,34 +30,36 @@ def load_manifest(folder: Path | None = None) -> dict:
 
 
 def build_demo(session, folder: Path | None = None, *, next_month: bool = False) -> str:
+    """Create the demo firm's clients, accounts, rules and registers and import its files."""
     folder = folder or sample_dir()
     manifest = load_manifest(folder)
     known = {c.name: c for c in session.clients()}
-    has_review = hasattr(session, "import_rules")
-    if has_review and manifest.get("rules") and not session.rules():
+    if manifest.get("rules") and not session.rules():
         session.import_rules(folder / manifest["rules"])
     added = rejected = 0
     for mc in manifest["clients"]:
         client = known.get(mc["name"]) or session.add_client(mc["name"], mc.get("email", ""), "none")
         existing = {a.name: a for a in session.accounts(client)}
-        if has_review and hasattr(session, "import_register"):
-            for reg in mc.get("registers", []):
-                if not session.registers(client) if hasattr(session, "registers") else True:
-                    session.import_register(client, folder / reg["path"])
         for ma in mc["accounts"]:
-            acc = existing.get(ma["name"]) or session.add_account(
-                client, ma["name"], ma["kind"], ma["currency"], ma.get("institution", ""),
-                ma.get("bank_id", ""), ma.get("number", ""))
+            if ma["name"] not in existing:
+                existing[ma["name"]] = session.add_account(
+                    client, ma["name"], ma["kind"], ma["currency"], ma.get("institution", ""),
+                    ma.get("bank_id", ""), ma.get("number", ""))
+        for reg in mc.get("registers", []):       # idempotent: known files add nothing
+            session.import_register(client, folder / reg["path"])
+        for ma in mc["accounts"]:
+            acc = existing[ma["name"]]
             files = list(ma["files"]) + (list(ma.get("next_month_files", [])) if next_month else [])
-            explicit = None if ma["format"].lower() in OFX_FORMATS else acc.id
             docs = [d["path"] for kind in ("statements", "checks", "deposits") for d in ma.get(kind, [])
                     if next_month or not d["path"].startswith("next_month/")]
+            # files that name their account (OFX family) find it by number; the others are told
+            explicit = None if ma["format"].lower() in OFX_FORMATS else acc.id
             rec = session.import_files(client, [folder / f for f in files], account=explicit)
             drec = session.import_files(client, [folder / f for f in docs], account=acc.id)
             added += rec.added
             rejected += sum(f.status.value == "rejected" for f in rec.files + drec.files)
     clients = session.clients()
-    lines = [f"demo workspace: {session.workspace.resolve()}",
-             f"{len(clients)} clients, {sum(len(session.accounts(c)) for c in clients)} accounts, "
-             f"{added} transactions added, {rejected} files rejected"]
-    return "\n".join(lines)
+    return "\n".join([
+        f"demo workspace: {session.workspace.resolve()}",
+        f"{len(clients)} clients, {sum(len(session.accounts(c)) for c in clients)} accounts, "
+        f"{added} transactions added, {rejected} files rejected"])

@@ -49,7 +49,7 @@ class CsvSpec:
     skip: int = 0                               # lines before the header (or data when headerless)
     footer: str = ""                            # regex: the first matching line after the header ends the data
     date: Col = "Date"
-    date_formats: tuple[str, ...] = US          # tried in order; the first that reads every row wins
+    date_formats: tuple[str, ...] = US          # per file, the one reading the most dates wins (ties: first)
     date_pattern: str = ""                      # regex whose group 1 is the date ("2018-02-25 12:34" ...)
     amount: Col | None = None                   # signed, or unsigned with ``indicator``
     debit: Col | None = None                    # money out (sign ignored)
@@ -212,7 +212,7 @@ SPECS: tuple[CsvSpec, ...] = (
     # ofxstatement-de-ing/test_with*_saldo_*.csv (with a preamble)
     CsvSpec("ING (DE)", "ING", ("Buchung", "Wertstellungsdatum", "Auftraggeber/Empfänger", "Buchungstext",
                                 "Verwendungszweck", "Betrag"),
-            encoding="cp1252", date="Buchung", date_formats=DE, amount="Betrag", decimal_comma=True,
+            date="Buchung", date_formats=DE, amount="Betrag", decimal_comma=True,
             payee="Auftraggeber/Empfänger", description="Verwendungszweck", type="Buchungstext", currency="EUR"),
     # bank2ynab/20171001-20171106.csv
     CsvSpec("N26", "N26", ("Datum", "Empfänger", "Kontonummer", "Transaktionstyp", "Verwendungszweck",
