@@ -126,17 +126,20 @@ class DashboardApp:
 
         self.clients.observe(guard(self._on_pick, doing="open the client"), names="selected")
         self.upload.observe(guard(self._on_imported, doing="refresh after the import"), names="revision")
-        self.warm_up()
-        self.clients.refresh()
+        self.clients.refresh(self.warm_up())
         if start_client is not None:
             self.clients.pick(session.client(start_client).id)
 
-    def warm_up(self) -> None:
-        """Bring every client's review states up to date (files may have arrived through the command line).
-        Under Voila's preheated kernel this also loads the review engine before anyone opens the page, so
-        the first edit is as fast as the others."""
+    def warm_up(self) -> dict[int, dict]:
+        """Bring every client's review states up to date (files may have arrived through the command
+        line) and return the counts per client. Under Voila's preheated kernel this also loads the review
+        engine before anyone opens the page, so the first edit is as fast as the others."""
+        counts = {}
         for client in self.session.clients():
-            review_access.evaluate(self.session, client)
+            result = review_access.evaluate(self.session, client)
+            if result is not None:
+                counts[client.id] = result
+        return counts
 
     # -- panels ---------------------------------------------------------------
 

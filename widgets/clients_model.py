@@ -34,13 +34,13 @@ def account_attention(balances: list[dict], errors: dict[int, str] | None = None
     return errors
 
 
-def summarize(session, client, frame=None) -> dict:
+def summarize(session, client, frame=None, counts: dict | None = None) -> dict:
     """One picker row for a client (accounts, waiting counts, attention, newest data).
-    ``frame`` is the client's review frame when the caller has it already (no second read)."""
+    ``frame`` (the client's review frame) or ``counts`` (per state) when the caller has them already."""
     balances = session.balances(client)
-    if frame is not None and "state" in frame.columns:
+    if counts is None and frame is not None and "state" in frame.columns:
         counts = dict(frame.group_by("state").len().iter_rows())
-    else:
+    if counts is None:
         counts = review_access.state_counts(session, client)
     attention = account_attention(balances, review_access.account_errors(session, client))
     newest = [b["newest"] or b["balance_date"] for b in balances]
@@ -66,8 +66,10 @@ class ClientsModel(HasTraits):
         self.session = session
         self.status = status
 
-    def refresh(self) -> None:
-        self.rows = [summarize(self.session, c) for c in self.session.clients()]
+    def refresh(self, counts: dict[int, dict] | None = None) -> None:
+        """All clients; ``counts`` per client id when known already (from ``Session.evaluate``)."""
+        counts = counts or {}
+        self.rows = [summarize(self.session, c, counts=counts.get(c.id)) for c in self.session.clients()]
 
     def refresh_one(self, client_id: int, frame=None) -> None:
         """Recount one client after its data changed (cheaper than ``refresh``)."""

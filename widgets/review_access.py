@@ -99,9 +99,11 @@ def account_errors(session, client) -> dict[int, str]:
     return {}
 
 
-def evaluate(session, client) -> None:
+def evaluate(session, client) -> dict | None:
+    """Bring the client's review states up to date; the counts per state, or None without an engine."""
     if has(session, "evaluate"):
-        session.evaluate(client)
+        return session.evaluate(client)
+    return None
 
 
 def suggestions(row: dict | None) -> list[dict]:

@@ -257,10 +257,10 @@ def _extract(source: str, data: bytes, layout: Layout) -> Extract:
         texts["memo"] = pl.concat_str([texts["memo"], pl.col("_continued")], separator=" ").str.strip_chars()
     if multiline:
         texts = {k: e.str.replace_all(r"\s*\n\s*", " ") for k, e in texts.items()}
-    if not cols(spec.description):
-        texts["description"] = texts["payee"]
-    # no payee column, or an empty one on this row (bank fees, interest): the description stands in
-    texts["payee"] = pl.when(texts["payee"] == "").then(texts["description"]).otherwise(texts["payee"])
+    # a missing or empty payee (bank fees, interest) or description: the other one stands in
+    payee, description = texts["payee"], texts["description"]
+    texts["payee"] = pl.when(payee == "").then(description).otherwise(payee)
+    texts["description"] = pl.when(description == "").then(payee).otherwise(description)
     out = frame.select(
         pl.lit(0, dtype=pl.Int32).alias("account"),
         pl.col("_line").alias("row"),
@@ -516,7 +516,9 @@ def _amounts(frame: pl.DataFrame, spec: CsvSpec, columns: _Columns) -> pl.DataFr
         frame, c, label = _amount_col(frame, spec.amount, columns, dc, "_a")
         if not c:
             raise ParseError(f"the amount column {columns.label(spec.amount)!r} is not in the file")
-        _check(frame, c, label, "_a", required=True)
+        _check(frame, c, label, "_a", required=not spec.blank_is_zero)
+        if spec.blank_is_zero:
+            frame = frame.with_columns(_a=pl.when(a == "").then(pl.lit("0")).otherwise(a))
         if spec.indicator is not None:
             ic = columns.need(spec.indicator, "credit/debit indicator")
             ind = pl.col(ic).fill_null("").str.strip_chars().str.to_lowercase()
@@ -534,6 +536,8 @@ def _amounts(frame: pl.DataFrame, spec: CsvSpec, columns: _Columns) -> pl.DataFr
         _check(frame, dcol, dlabel, "_d", required=False)
         _check(frame, ccol, clabel, "_c", required=False)
         d, c = pl.col("_d"), pl.col("_c")
+        if spec.blank_is_zero:
+            frame = frame.with_columns(_c=pl.when((d == "") & (c == "")).then(pl.lit("0")).otherwise(c))
         _fail(frame, (d == "") & (c == ""),
               lambda r: f"no amount in column {' or '.join(x for x in (dlabel, clabel) if x)!r}")
         frame = frame.with_columns(_d=_abs(d), _dnz=(d != "") & ~d.str.contains(_ZERO),

@@ -58,6 +58,7 @@ class CsvSpec:
     debit_values: tuple[str, ...] = ()          # indicator values for money out (empty: anything not credit)
     credit_values: tuple[str, ...] = ()         # indicator values for money in (empty: anything not debit)
     fee: Col | None = None                      # charged on top of ``amount``
+    blank_is_zero: bool = False                 # an empty amount means 0 (QuickBooks writes zero that way)
     decimal_comma: bool = False
     flip_sign: bool = False                     # cards that show charges as positive
     description: Cols = ()
@@ -97,10 +98,19 @@ def norm(text: str) -> str:
 SPECS: tuple[CsvSpec, ...] = (
     # QuickBooks Online bank upload formats; the date form is detected per file.
     CsvSpec("QuickBooks Online 3-column", header=("Date", "Description", "Amount"), exact=True,
-            delimiter=",", date_formats=("%m/%d/%Y", "%Y-%m-%d"), amount="Amount", description="Description"),
+            delimiter=",", date_formats=("%m/%d/%Y", "%Y-%m-%d"), amount="Amount", blank_is_zero=True,
+            description="Description"),
     CsvSpec("QuickBooks Online 4-column", header=("Date", "Description", "Credit", "Debit"), exact=True,
             delimiter=",", date_formats=("%m/%d/%Y", "%Y-%m-%d"), credit="Credit", debit="Debit",
-            description="Description"),
+            blank_is_zero=True, description="Description"),
+    # Xero's "Import a Statement" template (US and international headings); Reference is free text
+    CsvSpec("Xero statement", header=("*Date", "*Amount", "Payee", "Description", "Reference", "Check Number"),
+            date="*Date", date_formats=("%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d"), amount="*Amount", payee="Payee",
+            description="Description", memo="Reference", check_number="Check Number"),
+    CsvSpec("Xero statement (international)", header=("*Date", "*Amount", "Payee", "Description", "Reference",
+                                                      "Cheque Number"),
+            date="*Date", date_formats=("%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d"), amount="*Amount", payee="Payee",
+            description="Description", memo="Reference", check_number="Cheque Number"),
     # --- United States ---
     # beangulp/examples/tests/csvbank/statement.csv
     CsvSpec("Chase checking", "Chase", ("Details", "Posting Date", "Description", "Amount", "Type",
@@ -190,6 +200,11 @@ SPECS: tuple[CsvSpec, ...] = (
     # bank2ynab/test_BOI_TransactionExport.csv
     CsvSpec("Bank of Ireland", "Bank of Ireland", ("Date", "Details", "Debit", "Credit", "Balance"), exact=True,
             date_formats=UK, debit="Debit", credit="Credit", description="Details", currency="EUR"),
+    # --- France ---
+    # the demo firm's EUR account (sample_data/firm/cedar-street-bakery): French online-banking export
+    CsvSpec("Banque du Rhône (FR)", "Banque du Rhône", ("Date", "Date de valeur", "Libellé", "Montant", "Devise"),
+            delimiter=";", date_formats=UK, amount="Montant", decimal_comma=True, description="Libellé",
+            currency_column="Devise", currency="EUR"),
     # --- Germany ---
     # bank2ynab/20180226-1000594757-umsatz.CSV, ofxstatement-sparkasse-freiburg/simple*.csv (CSV-CAMT and MT940)
     CsvSpec("Sparkasse", "Sparkasse", ("Auftragskonto", "Buchungstag", "Valutadatum", "Buchungstext",

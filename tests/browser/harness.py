@@ -39,13 +39,14 @@ class Voila:
     """A Voila server on the dashboard for one workspace (``with Voila(ws, log) as v: v.url``)."""
 
     def __init__(self, workspace: Path, log_path: Path, *, preheat: bool = True, template: bool = True,
-                 extra_env: dict | None = None):
+                 fill_delay: float = 30, extra_env: dict | None = None):
         self.workspace = Path(workspace)
         self.log_path = Path(log_path)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.preheat = preheat
         self.template = template
+        self.fill_delay = fill_delay
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
         self._log = None
@@ -65,7 +66,8 @@ class Voila:
         if self.template:
             cmd.append("--template=ledgerkit")
         if self.preheat:
-            cmd.append("--preheat_kernel=True")
+            # refill the pool only after the first interactions (a refill runs the whole notebook)
+            cmd += ["--preheat_kernel=True", f"--VoilaKernelManager.fill_delay={self.fill_delay}"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(REPO))
@@ -80,13 +82,37 @@ class Voila:
             raise RuntimeError(f"voila did not answer on port {self.port}; see {self.log_path}")
         return self
 
-    def wait_preheated(self, timeout: float = 120) -> float:
-        """Wait until the preheated kernel has run the notebook; returns the seconds waited."""
+    def wait_preheated(self, timeout: float = 300, quiet: float = 1.5) -> float:
+        """Wait until Voila and its kernels are idle: the preheated kernel has run the notebook.
+        Returns the seconds waited."""
+        import psutil
+
         start = time.monotonic()
-        while self.preheat and time.monotonic() - start < timeout:
-            if "is filled with" in self.log_path.read_text(errors="replace"):
+        parent = psutil.Process(self.proc.pid)
+
+        def cpu() -> tuple[int, float]:
+            procs = [parent, *parent.children(recursive=True)]
+            total = 0.0
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    total += t.user + t.system
+            return len(procs), total
+
+        time.sleep(1.0)
+        last = cpu()
+        calm_since = None
+        while time.monotonic() - start < timeout:
+            time.sleep(0.5)
+            now = cpu()
+            busy = now[1] - last[1] > 0.05 or (self.preheat and now[0] < 2)
+            last = now
+            if busy:
+                calm_since = None
+            elif calm_since is None:
+                calm_since = time.monotonic()
+            elif time.monotonic() - calm_since >= quiet:
                 break
-            time.sleep(0.2)
         return time.monotonic() - start
 
     def __exit__(self, *exc) -> None:
