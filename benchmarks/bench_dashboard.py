@@ -90,6 +90,15 @@ def accounts_shown(page, name: str) -> bool:
 def one_run(server: Voila, n: int, run: int) -> dict:
     out: dict = {}
     with chromium() as (page, errors):
+        try:
+            return _steps(page, errors, server, n, run, out)
+        except Exception:
+            page.screenshot(path=str(OUT / f"dashboard-failed-run{run + 1}.png"), full_page=True)
+            raise
+
+
+def _steps(page, errors, server: Voila, n: int, run: int, out: dict) -> dict:
+    if True:
         start = time.monotonic()
         page.goto(server.url, timeout=120_000)
         page.wait_for_selector(".lk-card-name", state="visible", timeout=120_000)
@@ -132,7 +141,7 @@ def one_run(server: Voila, n: int, run: int) -> dict:
         wait_for(lambda: canvas_painted(page), 30, what="paint")
         out["edit_small_s"] = edit_first_gold(page, f"bench edit {run} (small)")
         out["console_errors"] = real_errors(errors)
-    return out
+        return out
 
 
 def edit_first_gold(page, text: str) -> float:
@@ -173,7 +182,7 @@ def main() -> int:
             if r:
                 server.wait_preheated(300)          # the refilled pool's kernel has run the notebook
             load = os.getloadavg()[0]
-            result = one_run(server, args.transactions, r)
+            result = one_run(server, args.transactions, r)   # screenshots land in benchmarks/out/ on failure
             result["load_before"] = round(load, 2)
             runs.append(result)
             print(f"run {r + 1}: " + ", ".join(f"{k}={v:.2f}" for k, v in result.items()

@@ -23,7 +23,7 @@ def normalize_text(expr: pl.Expr, *, decimal_comma: bool = False) -> pl.Expr:
     """
     s = expr.cast(pl.String).str.replace_all(r"[\s$€£¥\u00a0']", "")
     s = s.str.replace(r"^\((.*)\)$", "-$1").str.replace(r"^(.+)-$", "-$1").str.replace(r"^--", "")
-    s = s.str.replace(r"^\+", "").str.replace(r"^-\+", "-").str.replace(r"^(.+)\+$", "$1")
+    s = s.str.replace(r"^\++", "").str.replace(r"^-\++", "-").str.replace(r"^(.+?)\++$", "$1")
     if decimal_comma:
         return s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     return s.str.replace(r"^([+-]?\d+),(\d{1,2})$", "$1.$2").str.replace_all(",", "", literal=True)
