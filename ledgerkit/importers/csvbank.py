@@ -458,7 +458,7 @@ def _amount_col(frame: pl.DataFrame, ref: Col | None, columns: _Columns, dc: boo
         quick = (pl.when(quick.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"))
                  .then(quick.str.replace_all(",", "", literal=True)).otherwise(quick))
     frame = frame.with_columns(_canon(quick).alias(alias))
-    rest = pl.col(alias).is_null() | ~pl.col(alias).str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)?$")
+    rest = pl.col(alias).is_null() | ~pl.col(alias).str.contains(r"^([+-]?(\d+\.?\d*|\.\d+))?$")
     if frame.select(rest.any()).item():
         table = (frame.filter(rest).select(col.unique())
                  .with_columns(_canon(normalize_text(col, decimal_comma=dc)).alias("_n")))
