@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -49,16 +50,21 @@ def expand(paths: list[str | Path]) -> list[Path]:
     return out
 
 
+# called inside a file's import transaction with the rows it added (``id`` and the bank's facts)
+AddedHook = Callable[[sa.Connection, pl.DataFrame], None]
+
+
 def import_files(store: Store, client_id: int, paths: list[str | Path], *, account_id: int | None = None,
-                 actor: str, options: dict | None = None) -> ImportRecord:
-    results = [import_file(store, client_id, p, account_id=account_id, actor=actor, options=options)
+                 actor: str, options: dict | None = None, on_added: AddedHook | None = None) -> ImportRecord:
+    results = [import_file(store, client_id, p, account_id=account_id, actor=actor, options=options,
+                           on_added=on_added)
                for p in expand(paths)]
     return ImportRecord(files=tuple(results))
 
 
 def import_file(store: Store, client_id: int, path: str | Path, *, data: bytes | None = None,
                 account_id: int | None = None, actor: str, options: dict | None = None,
-                display_name: str | None = None) -> FileResult:
+                display_name: str | None = None, on_added: AddedHook | None = None) -> FileResult:
     path = Path(path)
     name = display_name or str(path)
     options = dict(options or {})
@@ -99,7 +105,7 @@ def import_file(store: Store, client_id: int, path: str | Path, *, data: bytes |
     try:
         with store.begin() as conn:
             added, dups, accs, warnings = _write(store, conn, client_id, name, path, data, sha, importer.name,
-                                                 extract, account_id, actor, round_amounts, issues)
+                                                 extract, account_id, actor, round_amounts, issues, on_added)
     except _Reject as r:
         return rejected(issues + r.issues, importer.name)
     return FileResult(name, sha, ImportStatus.IMPORTED, importer=importer.name, added=added, duplicates=dups,
@@ -141,7 +147,7 @@ def _amount_units(frame: pl.DataFrame, exps: dict[int, int], name: str, round_am
 
 def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: Path, data: bytes, sha: str,
            importer: str, extract: Extract, account_id: int | None, actor: str, round_amounts: bool,
-           issues: list[Issue]) -> tuple[int, int, list[int], list[Issue]]:
+           issues: list[Issue], on_added: AddedHook | None = None) -> tuple[int, int, list[int], list[Issue]]:
     T = schema.transactions
     refs = extract.accounts
     frame = conform(extract.transactions)
@@ -190,12 +196,28 @@ def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: P
             pl.lit(import_id).alias("import_id"),
         )
         # a batch larger than the table it joins is loaded faster with its indexes rebuilt
-        bulk = rows.height >= BULK_ROWS and rows.height > store.row_estimate(conn, T)
+        before = store.row_estimate(conn, T)
+        bulk = rows.height >= BULK_ROWS and rows.height > before
         store.insert_frame(conn, T, rows, bulk=bulk)
     _write_balances(conn, extract, accs, sha, name)
     documents_mod.record(conn, store, client_id, extract.documents, sha, path.name, accs)
     documents_mod.link(conn, client_id)
+    if on_added is not None and new.height:
+        on_added(conn, _with_ids(store, conn, rows, before))
     return new.height, frame.height - new.height, [a.id for a in accs], warnings
+
+
+def _with_ids(store: Store, conn: sa.Connection, rows: pl.DataFrame, before: int) -> pl.DataFrame:
+    """The rows just inserted with their ``id``: one block after ``before`` in frame order when
+    the database numbered them so (SQLite always does within one write), else read back."""
+    T = schema.transactions
+    last = store.row_estimate(conn, T)
+    if last - before == rows.height:
+        return rows.with_columns(id=pl.int_range(before + 1, last + 1, dtype=pl.Int64))
+    got = store.read_frame(conn, sa.select(T.c.id, T.c.account_id, T.c.identity).where(
+        T.c.import_id == rows["import_id"][0]), schema_overrides={"id": pl.Int64, "account_id": pl.Int64,
+                                                                  "identity": pl.String})
+    return rows.join(got, on=["account_id", "identity"], how="left", maintain_order="left")
 
 
 def _write_balances(conn: sa.Connection, extract: Extract, accs, sha: str, name: str) -> None:

@@ -101,10 +101,9 @@ class Session(ReviewMixin, ExportMixin):
                      **options) -> ImportRecord:
         c = self.client(client)
         account_id = self.account(c, account).id if account is not None else None
+        # new transactions land in a review state within their import (ReviewMixin)
         record = ingest.import_files(self.store, c.id, paths, account_id=account_id, actor=self.actor,
-                                     options=options)
-        if record.added:
-            self.evaluate(c)   # new transactions land in a review state (ReviewMixin)
+                                     options=options, on_added=self._review_added(c))
         return record
 
     def import_bytes(self, client: str | int | Client, filename: str, data: bytes,
@@ -113,9 +112,8 @@ class Session(ReviewMixin, ExportMixin):
         c = self.client(client)
         account_id = self.account(c, account).id if account is not None else None
         result = ingest.import_file(self.store, c.id, Path(filename), data=data, account_id=account_id,
-                                    actor=self.actor, options=options, display_name=filename)
-        if result.added:
-            self.evaluate(c)   # new transactions land in a review state (ReviewMixin)
+                                    actor=self.actor, options=options, display_name=filename,
+                                    on_added=self._review_added(c))   # ReviewMixin
         return result
 
     # -- transactions and documents --------------------------------------

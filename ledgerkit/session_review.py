@@ -3,8 +3,10 @@
 Mixed into ``Session``; every method uses ``self.store``, ``self.actor`` and
 ``self.client(ref)`` from the core session. Every change a person makes is
 written to the audit log (who, when, before, after) and to ``review_ops`` so
-``undo_last`` can take it back; after each change the client's open rows are
-evaluated again.
+``undo_last`` can take it back. Each change re-evaluates, in its own
+transaction, what it can affect (``engine.evaluate_scope``): the rows changed
+and the open rows a created or changed remembered payee could match; rule
+changes, register imports and match windows re-evaluate the client's open rows.
 """
 
 from __future__ import annotations
@@ -27,12 +29,21 @@ from .money import AmountError, exponent, from_minor, parse_decimal, to_minor
 from .review import engine, payees
 from .review import preview as preview_mod
 from .review import register as register_mod
+from .review.frames import fetch, ids_in
 from .review.rules import Rule, dump_yaml, parse_rule, parse_rules, pending_id, rules_from_file
 from .store import review_tables as rt
 from .store import schema, utcnow
 
 C, E, R, OPS = schema.codings, rt.review_edits, rt.rules, rt.review_ops
 REMEMBERED_BASE = 1_000_000       # remembered payees sort after a client's own rules
+_REVIEW_EXTRA = {   # the review frame's coding columns
+    "id": pl.Int64, "state": pl.String, "payee": pl.String, "account": pl.String, "class_": pl.String,
+    "memo": pl.String, "splits": pl.String, "transfer_to": pl.Int64, "rule_id": pl.Int64,
+    "explanation": pl.String, "suggestions": pl.String, "version": pl.Int64, "approved_by": pl.String,
+    "entry_id": pl.Int64, "date_diff": pl.Int64, "keys": pl.String, "entry_posted": pl.Date,
+    "entry_payee": pl.String, "entry_amount": pl.Int64, "entry_category": pl.String,
+    "entry_source": pl.String, "rule_name": pl.String,
+}
 
 
 def _jsonable(row: dict | None) -> dict | None:
@@ -55,45 +66,49 @@ class ReviewMixin:
 
     # -- evaluation and the review list ------------------------------------------
 
-    def evaluate(self, client: Any) -> dict[str, int]:
-        """Give every open transaction of the client its state; returns counts per state."""
+    def evaluate(self, client: Any, *, refresh_suggestions: bool = True) -> dict[str, int]:
+        """Give every open transaction of the client its state (and every GOLD row
+        suggestions from the current coded history); returns counts per state."""
         c = self.client(client)
-        return engine.evaluate(self.store, c.id)
+        return engine.evaluate(self.store, c.id, refresh_suggestions=refresh_suggestions)
+
+    def _review_added(self, client: Client):
+        """The import hook: the rows a file added get their state in the file's own transaction."""
+        def added(conn: sa.Connection, frame: pl.DataFrame) -> None:
+            engine.evaluate_new(self.store, conn, client.id, frame)
+        return added
 
     def review_frame(self, client: Any, account: Any = None) -> pl.DataFrame:
         """Every transaction of the client with its state and coding, as polars."""
         c = self.client(client)
+        frame = self._review_frame(c)
+        if account is not None:
+            frame = frame.filter(pl.col("account_id") == self.account(c, account).id)
+        return frame.sort("posted", "id")
+
+    def _review_frame(self, c: Client, ids: list[int] | None = None) -> pl.DataFrame:
         M, RE = rt.review_matches, rt.register_entries
         with self.store.connect() as conn:
-            batch = engine.load_batch(self.store, conn, c.id)
-            extra = self.store.read_frame(conn, sa.select(
-                C.c.transaction_id.label("id"), C.c.state, C.c.payee, C.c.account, C.c.class_, C.c.memo,
-                sa.cast(C.c.splits, sa.Text).label("splits"), C.c.transfer_to, C.c.rule_id, C.c.explanation,
-                sa.cast(C.c.suggestions, sa.Text).label("suggestions"), C.c.version, C.c.approved_by,
-                M.c.entry_id, M.c.date_diff, sa.cast(M.c["keys"], sa.Text).label("keys"),
-                RE.c.posted.label("entry_posted"), RE.c.payee.label("entry_payee"),
-                RE.c.amount.label("entry_amount"), RE.c.category.label("entry_category"),
-                RE.c.source.label("entry_source"), R.c.name.label("rule_name"))
+            batch = engine.load_batch(self.store, conn, c.id, ids)
+            q = (sa.select(
+                C.c.transaction_id, C.c.state, C.c.payee, C.c.account, C.c.class_, C.c.memo,
+                sa.cast(C.c.splits, sa.Text), C.c.transfer_to, C.c.rule_id, C.c.explanation,
+                sa.cast(C.c.suggestions, sa.Text), C.c.version, C.c.approved_by,
+                M.c.entry_id, M.c.date_diff, sa.cast(M.c["keys"], sa.Text), sa.cast(RE.c.posted, sa.Text),
+                RE.c.payee, RE.c.amount, RE.c.category, RE.c.source, R.c.name)
                 .join(schema.transactions, schema.transactions.c.id == C.c.transaction_id)
                 .join(schema.accounts, schema.accounts.c.id == schema.transactions.c.account_id)
                 .outerjoin(M, M.c.transaction_id == C.c.transaction_id)
                 .outerjoin(RE, RE.c.id == sa.func.coalesce(M.c.entry_id, C.c.match_id))
                 .outerjoin(R, R.c.id == C.c.rule_id)
-                .where(schema.accounts.c.client_id == c.id),
-                schema_overrides={"id": pl.Int64, "state": pl.String, "payee": pl.String, "account": pl.String,
-                                  "class_": pl.String, "memo": pl.String, "splits": pl.String,
-                                  "transfer_to": pl.Int64, "rule_id": pl.Int64, "explanation": pl.String,
-                                  "suggestions": pl.String, "version": pl.Int64, "approved_by": pl.String,
-                                  "entry_id": pl.Int64, "date_diff": pl.Int64, "keys": pl.String,
-                                  "entry_posted": pl.Date, "entry_payee": pl.String, "entry_amount": pl.Int64,
-                                  "entry_category": pl.String, "entry_source": pl.String, "rule_name": pl.String})
+                .where(schema.accounts.c.client_id == c.id))
+            if ids is not None:
+                q = q.where(ids_in(C.c.transaction_id, ids, conn.dialect.name))
+            extra = fetch(conn, q, _REVIEW_EXTRA)
         frame = batch.select("id", "account_id", "account_name", "currency", "exponent", "posted", "amount",
                              "description", pl.col("bank_description"), pl.col("bank_payee"), "memo",
                              "check_number").rename({"memo": "bank_memo"})
-        frame = frame.join(extra, on="id", how="left").with_columns(pl.col("state").fill_null("new"))
-        if account is not None:
-            frame = frame.filter(pl.col("account_id") == self.account(c, account).id)
-        return frame.sort("posted", "id")
+        return frame.join(extra, on="id", how="left").with_columns(pl.col("state").fill_null("new"))
 
     def review(self, client: Any, account: Any = None, states: list[str] | None = None) -> dict:
         """``{"counts": {state: n}, "transactions": [row, ...]}`` (amounts as decimal strings)."""
@@ -153,13 +168,16 @@ class ReviewMixin:
         return out
 
     def _snapshot(self, conn: sa.Connection, ids: list[int], rule_ids: list[int] = ()) -> dict:
-        snap: dict = {"codings": {}, "edits": {}, "rules": {}}
+        snap: dict = {"codings": {}, "edits": {}, "rules": {}, "matches": {}}
+        M = rt.review_matches
         for chunk in engine._chunks(sorted(set(ids))):
             got = {r.transaction_id: r._asdict() for r in conn.execute(sa.select(C).where(C.c.transaction_id.in_(chunk)))}
             eds = {r.transaction_id: r._asdict() for r in conn.execute(sa.select(E).where(E.c.transaction_id.in_(chunk)))}
+            mts = {r.transaction_id: r._asdict() for r in conn.execute(sa.select(M).where(M.c.transaction_id.in_(chunk)))}
             for i in chunk:
                 snap["codings"][str(i)] = _jsonable(got.get(i))
                 snap["edits"][str(i)] = _jsonable(eds.get(i))
+                snap["matches"][str(i)] = _jsonable(mts.get(i))
         for rid in rule_ids:
             row = conn.execute(sa.select(R).where(R.c.id == rid)).first()
             snap["rules"][str(rid)] = _jsonable(row._asdict()) if row else None
@@ -205,17 +223,27 @@ class ReviewMixin:
                           f"{from_minor(amount, currency)}")
         return out
 
-    def _remember(self, conn: sa.Connection, client: Client, txn: dict, edits: dict | None, *,
-                  payee: str | None = None, account: str | None = None) -> dict | None:
-        """Create or update the client's remembered-payee rule for this transaction's payee.
-        Returns the rule row before the change ({} when created), or None when nothing was remembered."""
+    @staticmethod
+    def _payee_condition(txn: dict, edits: dict | None) -> list[dict] | None:
+        """The condition a remembered payee of this transaction has (None when its payee
+        is too generic to remember): the rows "of the same payee"."""
         desc = (edits or {}).get("description") or txn["description"] or txn["payee"] or ""
         fld, key = "description", payees.payee_key(desc)
         if not payees.rememberable(key) and txn["payee"]:
             fld, key = "payee", payees.payee_key(txn["payee"])
         if not payees.rememberable(key):
             return None
-        cond = [{"field": fld, "op": "contains", "value": key}]
+        return [{"field": fld, "op": "contains", "value": key}]
+
+    def _remember(self, conn: sa.Connection, client: Client, txn: dict, edits: dict | None, *,
+                  payee: str | None = None, account: str | None = None,
+                  changed: list | None = None) -> dict | None:
+        """Create or update the client's remembered-payee rule for this transaction's payee.
+        Returns the rule row before the change ({} when created), or None when nothing was remembered.
+        A rule created or changed is added to ``changed`` as ``(match, conditions)``."""
+        cond = self._payee_condition(txn, edits)
+        if cond is None:
+            return None
         existing = None
         for row in conn.execute(sa.select(R).where(R.c.client_id == client.id, R.c.origin == "remembered")):
             if row.conditions == cond:
@@ -230,11 +258,14 @@ class ReviewMixin:
             if actions == existing.actions:
                 return None
             before = existing._asdict()
+            if changed is not None:
+                changed.append(("all", cond))
             conn.execute(sa.update(R).where(R.c.id == existing.id).values(
                 actions=actions, updated_at=utcnow(), version=existing.version + 1))
             audit.record(conn, self.actor, "rule.remember", "rule", existing.id, before=_jsonable(before),
                          after={"actions": actions})
             return before
+        desc = (edits or {}).get("description") or txn["description"] or txn["payee"] or ""
         actions = {"payee": payee or payees.clean_payee(desc)}
         if account:
             actions["account"] = account
@@ -248,6 +279,8 @@ class ReviewMixin:
             origin="remembered", enabled=True, created_at=now, updated_at=now)).inserted_primary_key[0]
         audit.record(conn, self.actor, "rule.remember", "rule", rid, after={"name": name, "conditions": cond,
                                                                          "actions": actions})
+        if changed is not None:
+            changed.append(("all", cond))
         return {"id": rid}
 
     # -- coding ------------------------------------------------------------------
@@ -307,7 +340,7 @@ class ReviewMixin:
             rows = self._rows_for(conn, c.id, ids)
             accs = accounts_mod.for_client(conn, c.id)
             before = self._snapshot(conn, ids)
-            audits, rule_befores = [], {}
+            audits, rule_befores, changed = [], {}, []
             for it in items:
                 tid = int(it["id"])
                 txn = rows[tid]
@@ -346,9 +379,12 @@ class ReviewMixin:
                     values["payee"] = payee
                 self._put_edits(conn, tid, **values)
                 by_rule = state == "red" and not txn["c_manual"]
+                same = self._payee_condition(txn, edits)
+                if same is not None:      # the payee's other rows: a remembered rule, new suggestions
+                    changed.append(("all", same))
                 if remember and not by_rule:
                     rb = self._remember(conn, c, txn, edits, payee=payee or txn["c_payee"] or None,
-                                        account=account if not splits else None)
+                                        account=account if not splits else None, changed=changed)
                     if rb is not None:
                         rule_befores.update({str(rb.get("id")): _jsonable(rb) if len(rb) > 1 else None})
                 audits.append({"actor": self.actor, "action": action, "entity": "transaction", "entity_id": tid,
@@ -359,7 +395,7 @@ class ReviewMixin:
             before["rules"] = rule_befores
             audit.record_many(conn, audits)
             self._op(conn, c.id, action, f"coded {len(items)} transaction(s)", before)
-        engine.evaluate(self.store, c.id)
+            engine.evaluate_scope(self.store, conn, c.id, ids, touched=ids, rules=changed, history_changed=True)
         return len(items)
 
     def edit(self, client: Any, transaction_id: int, *, description: str | None = None, payee: str | None = None,
@@ -402,28 +438,45 @@ class ReviewMixin:
             if not values:
                 raise Invalid("nothing to edit: give a description or a payee")
             self._put_edits(conn, tid, **values)
+            changed: list = []
             if payee and remember and txn["state"] != "blue":
-                rb = self._remember(conn, c, txn, {**edits, **values}, payee=values.get("payee"))
+                rb = self._remember(conn, c, txn, {**edits, **values}, payee=values.get("payee"), changed=changed)
                 if rb is not None:
                     before["rules"] = {str(rb.get("id")): _jsonable(rb) if len(rb) > 1 else None}
             audit.record(conn, self.actor, "review.edit", "transaction", tid,
                          before={"description": edits.get("description"), "payee": edits.get("payee")},
                          after={**{k: v for k, v in values.items() if k != "coding"}, "client_id": c.id})
             self._op(conn, c.id, "review.edit", f"edited transaction {tid}", before)
-        engine.evaluate(self.store, c.id)
+            # a row coded by hand or matched to the books is part of the coded history
+            in_history = txn["state"] == "blue" or bool(txn["c_manual"])
+            engine.evaluate_scope(self.store, conn, c.id, [tid], touched=[tid], rules=changed,
+                                  history_changed=in_history)
         return self._one(c, tid)
 
     def _one(self, c: Client, tid: int) -> dict:
-        frame = self.review_frame(c).filter(pl.col("id") == tid)
+        frame = self._review_frame(c, [tid])
         return self._review_row(frame.row(0, named=True))
+
+    def _ensure_states(self, conn: sa.Connection, c: Client, ids: list[int] | None = None) -> None:
+        """Rows without a review state (imported outside a Session) get one; every other
+        row's state is kept current by the changes themselves."""
+        T, A = schema.transactions, schema.accounts
+        q = (sa.select(T.c.id).select_from(T.join(A, A.c.id == T.c.account_id)
+                                           .outerjoin(C, C.c.transaction_id == T.c.id))
+             .where(A.c.client_id == c.id, C.c.transaction_id.is_(None)))
+        if ids is not None:
+            q = q.where(ids_in(T.c.id, ids, conn.dialect.name))
+        missing = [r[0] for r in conn.execute(q)]
+        if missing:
+            engine.evaluate_scope(self.store, conn, c.id, missing, touched=missing)
 
     # -- approve, exclude, reopen --------------------------------------------------
 
     def _set_states(self, c: Client, ids: list[int], new_state: str, allowed: tuple[str, ...], action: str) -> int:
         if not ids:
             return 0
-        engine.evaluate(self.store, c.id)   # make sure every row has a state
         with self.store.begin() as conn:
+            self._ensure_states(conn, c, ids)   # make sure every row has a state
             rows = self._rows_for(conn, c.id, ids)
             bad = [i for i in ids if rows[i]["state"] not in allowed]
             if bad:
@@ -458,9 +511,9 @@ class ReviewMixin:
             raise Invalid(f"approve takes states red and blue (got {', '.join(unknown)})")
         if "gold" in states:
             raise Invalid("GOLD transactions need coding before they can be approved")
-        engine.evaluate(self.store, c.id)
         if ids is None:
-            with self.store.connect() as conn:
+            with self.store.begin() as conn:
+                self._ensure_states(conn, c)
                 T, A = schema.transactions, schema.accounts
                 ids = [r[0] for r in conn.execute(
                     sa.select(C.c.transaction_id).join(T, T.c.id == C.c.transaction_id)
@@ -477,8 +530,10 @@ class ReviewMixin:
     def reopen(self, client: Any, ids: list[int]) -> int:
         """Bring approved or excluded transactions back to review (they are evaluated again)."""
         c = self.client(client)
-        n = self._set_states(c, [int(i) for i in ids], "gold", ("approved", "excluded"), "review.reopen")
-        engine.evaluate(self.store, c.id)
+        ids = [int(i) for i in ids]
+        n = self._set_states(c, ids, "gold", ("approved", "excluded"), "review.reopen")
+        with self.store.begin() as conn:
+            engine.evaluate_scope(self.store, conn, c.id, ids, touched=ids, history_changed=True)
         return n
 
     # -- undo ----------------------------------------------------------------------
@@ -493,7 +548,8 @@ class ReviewMixin:
             if op is None:
                 raise NotFound("nothing to undo")
             snap = op.before or {}
-            skipped = []
+            skipped: list[int] = []
+            changed: list = []
             for key, row in (snap.get("codings") or {}).items():
                 tid = int(key)
                 cur = conn.execute(sa.select(C.c.state).where(C.c.transaction_id == tid)).scalar()
@@ -510,9 +566,20 @@ class ReviewMixin:
                 conn.execute(sa.delete(E).where(E.c.transaction_id == tid))
                 if row is not None:
                     conn.execute(sa.insert(E).values(**_restore_types(E, row)))
+            M = rt.review_matches
+            for key, row in (snap.get("matches") or {}).items():   # (older snapshots have none)
+                tid = int(key)
+                if tid in skipped:
+                    continue
+                conn.execute(sa.delete(M).where(M.c.transaction_id == tid))
+                if row is not None:
+                    conn.execute(sa.insert(M).values(**_restore_types(M, row)))
             for key, row in (snap.get("rules") or {}).items():
                 if key in ("None", ""):
                     continue
+                cur = conn.execute(sa.select(R.c.match, R.c.conditions).where(R.c.id == int(key))).first()
+                changed.extend((r["match"], r["conditions"] or []) for r in (cur._asdict() if cur else None, row)
+                               if r is not None)
                 conn.execute(sa.delete(R).where(R.c.id == int(key)))
                 if row is not None:
                     conn.execute(sa.insert(R).values(**_restore_types(R, row)))
@@ -520,7 +587,8 @@ class ReviewMixin:
             audit.record(conn, self.actor, "review.undo", "review_op", op.id,
                          before={"action": op.action, "summary": op.summary},
                          after={"client_id": c.id, "skipped_exported": skipped})
-        engine.evaluate(self.store, c.id)
+            ids = sorted({int(k) for part in ("codings", "edits") for k in (snap.get(part) or {})} - set(skipped))
+            engine.evaluate_scope(self.store, conn, c.id, ids, touched=ids, rules=changed, history_changed=True)
         return {"undone": op.action, "summary": op.summary, "skipped_exported": skipped}
 
     # -- rules ---------------------------------------------------------------------
@@ -584,7 +652,7 @@ class ReviewMixin:
         targets = [c.id for c in self.clients()] if None in client_ids else \
             sorted(x for x in client_ids if x is not None and x > 0)
         for cid in targets:
-            engine.evaluate(self.store, cid)
+            engine.evaluate(self.store, cid, refresh_suggestions=False)
 
     def import_rules(self, path: str | Path) -> dict:
         """Import rules from YAML: each scope in the file (firm, or a client) gets
@@ -735,7 +803,7 @@ class ReviewMixin:
         result = register_mod.import_register(self.store, c.id, path, account=acc, names=resolved,
                                               mapping=mapping or None, actor=self.actor, data=data)
         if result.added:
-            engine.evaluate(self.store, c.id)
+            engine.evaluate(self.store, c.id, refresh_suggestions=False)
         return result
 
     def registers(self, client: Any) -> list[dict]:
@@ -776,7 +844,7 @@ class ReviewMixin:
             conn.execute(sa.insert(W).values(account_id=acc.id, days=days))
             audit.record(conn, self.actor, "account.match_window", "account", acc.id, before={"days": old},
                          after={"days": days})
-        engine.evaluate(self.store, c.id)
+        engine.evaluate(self.store, c.id, refresh_suggestions=False)
 
 
 def _decimal_text(v: Decimal | int, currency: str = "USD") -> str:

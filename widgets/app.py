@@ -126,7 +126,7 @@ class DashboardApp:
 
         self.clients.observe(guard(self._on_pick, doing="open the client"), names="selected")
         self.upload.observe(guard(self._on_imported, doing="refresh after the import"), names="revision")
-        self.clients.refresh(self.warm_up())
+        guard(lambda: self.clients.refresh(self.warm_up()), doing="list the clients")()
         if start_client is not None:
             self.clients.pick(session.client(start_client).id)
 
@@ -136,7 +136,11 @@ class DashboardApp:
         engine before anyone opens the page, so the first edit is as fast as the others."""
         counts = {}
         for client in self.session.clients():
-            result = review_access.evaluate(self.session, client)
+            try:
+                result = review_access.evaluate(self.session, client)
+            except Exception as e:          # one client's problem must not keep the others away
+                self.status.report(e, f"bring {client.name}'s review states up to date")
+                continue
             if result is not None:
                 counts[client.id] = result
         return counts

@@ -69,7 +69,16 @@ class ClientsModel(HasTraits):
     def refresh(self, counts: dict[int, dict] | None = None) -> None:
         """All clients; ``counts`` per client id when known already (from ``Session.evaluate``)."""
         counts = counts or {}
-        self.rows = [summarize(self.session, c, counts=counts.get(c.id)) for c in self.session.clients()]
+        rows = []
+        for c in self.session.clients():
+            try:
+                rows.append(summarize(self.session, c, counts=counts.get(c.id)))
+            except Exception as e:      # still list the client, and say what is wrong
+                self.status.report(e, f"count {c.name}'s transactions")
+                rows.append({"id": c.id, "name": c.name, "email": c.email, "accounts": 0, "gold": 0, "red": 0,
+                             "blue": 0, "reviewed": False, "attention": 1,
+                             "attention_why": f"could not be read: {e}", "newest": None})
+        self.rows = rows
 
     def refresh_one(self, client_id: int, frame=None) -> None:
         """Recount one client after its data changed (cheaper than ``refresh``)."""

@@ -232,6 +232,7 @@ class TransactionsModel(HasTraits):
             raise Invalid("An account cannot be cleared here; code the transaction to another account instead.")
         review_access.edit(self.session, self.client_id, txn_id, **{field: text})
         self.data.invalidate(self.client_id)
+        self.status.success(f"Saved the {column} of transaction {txn_id}.")   # in the store now: say so first
         updates = self.page_updates()
         self.changes += 1
         return updates

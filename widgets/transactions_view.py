@@ -20,6 +20,11 @@ TEXT = VegaExpr(f"({_S} == 'approved' || {_S} == 'exported' || {_S} == 'excluded
 
 
 def grid_renderers() -> tuple[TextRenderer, dict]:
+    import os
+    if os.environ.get("LK_PLAIN") == "bg":
+        d = TextRenderer(background_color=BACKGROUND)
+        return d, {"amount": TextRenderer(background_color=BACKGROUND, format=",.2f", horizontal_alignment="right"),
+                   **{c: TextRenderer(background_color=BACKGROUND, font="bold 12px sans-serif") for c in EDITABLE}}
     default = TextRenderer(background_color=BACKGROUND, text_color=TEXT)
     amount = TextRenderer(background_color=BACKGROUND, text_color=TEXT, format=",.2f", horizontal_alignment="right")
     editable = TextRenderer(background_color=BACKGROUND, text_color=TEXT, font="bold 12px sans-serif")
@@ -184,8 +189,9 @@ class TransactionsView(w.VBox):
             if k in positions:
                 self._set_cells(positions[k], values)
         others = len(updates) - (1 if key in updates else 0)
-        more = f"; {fmt.count(others, 'other row')} re-coded" if others > 0 else ""
-        self.model.status.success(f"Saved the {column} of transaction {key}{more}.")
+        if others > 0:
+            self.model.status.success(f"Saved the {column} of transaction {key}; {fmt.count(others, 'other row')} "
+                                      "on this page re-coded by it.")
 
     def _set_cells(self, row: int, values: dict) -> None:
         self._syncing = True

@@ -4,16 +4,42 @@
         -> approved -> exported;  or excluded
 
 BLUE wins over RED. Approved, exported and excluded rows are never
-re-evaluated; everything else is derived again from the bank's facts, the
-person's edits (``review_edits``), the rules and the register each time
-``evaluate`` runs (after an import, an edit, a coding, a rule change), and only
-rows whose outcome changed are written. All of it is batch work in polars.
+re-evaluated; everything else is derived from the bank's facts, the person's
+edits (``review_edits``), the rules and the register, and only rows whose
+outcome changed are written (their ``version`` goes up; the others keep it).
+All of it is batch work in polars.
+
+An evaluation works on a **scope** (``Scope``), never more than a change can
+affect:
+
+- ``evaluate`` (the ``Session.evaluate`` call): every open row of the client,
+  suggestions recomputed from the current coded history;
+- ``evaluate_new``: the rows an import just inserted (handed over as a frame,
+  not read back), inside the import's own transaction;
+- ``evaluate_scope`` with ids: the rows a person changed, plus the rows a
+  changed rule could match (found in SQL by the rule's text);
+- rule changes, register imports and match windows: every open row.
+
+Register matching is one-to-one within an (account, amount) class, so any
+scope is widened to the open rows of every class it touches that has register
+entries; inside those classes the assignment is exactly the one a whole-client
+evaluation finds.
+
+Suggestions come from a model of the client's coded history (``suggest``).
+The whole-client ``evaluate`` and imports compute them from the current
+history; other scopes keep the stored suggestions of rows that were GOLD
+already with unchanged text, and give the others suggestions from the model
+the process holds for the client (trained now when it holds none), so an
+interactive change never waits for a model to be retrained.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import polars as pl
 import sqlalchemy as sa
@@ -23,7 +49,8 @@ from ..money import exponent
 from ..store import Store, schema, utcnow
 from ..store import review_tables as rt
 from . import matching, payees, suggest
-from .evaluate import apply_actions, first_matches
+from .evaluate import Compiled, apply_actions, compile_rules, first_matches
+from .frames import fetch, ids_in, json_text, normalise_json
 from .rules import Rule, from_stored
 
 FINAL = ("approved", "exported", "excluded")
@@ -33,6 +60,44 @@ T, A, C = schema.transactions, schema.accounts, schema.codings
 E, RE, RM, R = rt.review_edits, rt.register_entries, rt.review_matches, rt.rules
 CODING_COMPARE = ("state", "payee", "account", "class_", "memo", "splits", "transfer_to", "rule_id", "match_id",
                   "explanation", "suggestions", "description", "manual")
+JSON_COLUMNS = ("splits", "suggestions")
+S = pl.String
+ROW_SCHEMA = {
+    "id": pl.Int64, "account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64, "bank_payee": S,
+    "bank_description": S, "memo": S, "check_number": S, "state": S, "c_description": S, "c_payee": S,
+    "c_account": S, "c_class": S, "c_memo": S, "c_splits": S, "c_transfer_to": pl.Int64, "c_rule_id": pl.Int64,
+    "c_match_id": pl.Int64, "c_explanation": S, "c_suggestions": S, "c_manual": pl.Boolean, "c_version": pl.Int64,
+}
+EDIT_SCHEMA = {"id": pl.Int64, "e_description": S, "e_payee": S, "e_coding": S, "e_actor": S}
+REGISTER_SCHEMA = {"entry_id": pl.Int64, "account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64,
+                   "check_number": S, "payee": S, "category": S, "source": S, "transaction_id": pl.Int64}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which open rows an evaluation derives again.
+
+    ``ids``: these rows (``None`` with no ``new`` rows: every open row);
+    ``new``: rows just imported, as a frame (id and the bank's facts);
+    ``touched``: rows whose text a person changed (they get new suggestions);
+    ``history_changed``: the change altered the coded history (a hand coding, an
+    undo), so every GOLD row in scope gets new suggestions;
+    ``refresh``: suggestions from a model of the current history for every GOLD
+    row in scope (else rows that were GOLD with unchanged text keep theirs, and
+    the others may get them from the model the process already holds)."""
+
+    ids: tuple[int, ...] | None = None
+    new: pl.DataFrame | None = None
+    touched: frozenset[int] = frozenset()
+    history_changed: bool = False
+    refresh: bool = False
+
+    @property
+    def everything(self) -> bool:
+        return self.ids is None and self.new is None
+
+    def widened(self) -> Scope:
+        return replace(self, ids=None, new=None)
 
 
 # -- loading ------------------------------------------------------------------------
@@ -50,56 +115,71 @@ def load_rules(conn: sa.Connection, client_ids: list[int] | None = None) -> list
     return rules
 
 
+_RULES_CACHE: dict[str, tuple[list[Rule], Compiled]] = {}
+
+
+def rules_for(conn: sa.Connection, client_id: int) -> tuple[list[Rule], Compiled]:
+    """The rules that apply to a client, parsed and compiled; cached by their stored
+    content (and the client names scopes resolve against), so an edit does not
+    parse and compile thousands of rules again."""
+    q = (sa.select(R.c.id, R.c.client_id, R.c.scope, R.c.position, R.c.name, R.c.match,
+                   sa.cast(R.c.conditions, sa.Text), sa.cast(R.c.actions, sa.Text), R.c.origin, R.c.enabled)
+         .where(sa.or_(R.c.client_id.is_(None), R.c.client_id == client_id))
+         .order_by(R.c.client_id.is_(None).desc(), R.c.client_id, R.c.position, R.c.id))
+    rows = [tuple(r) for r in conn.execute(q)]
+    clients = [tuple(r) for r in conn.execute(sa.select(schema.clients.c.id, schema.clients.c.name)
+                                              .order_by(schema.clients.c.id))]
+    key = hashlib.sha256(repr((client_id, clients, rows)).encode()).hexdigest()
+    hit = _RULES_CACHE.get(key)
+    if hit is not None:
+        return hit
+    names = dict(clients)
+    ids = {v.lower(): k for k, v in names.items()}
+    fields = ("id", "client_id", "scope", "position", "name", "match", "conditions", "actions", "origin", "enabled")
+    rules = []
+    for row in rows:
+        ns = SimpleNamespace(**dict(zip(fields, row, strict=True)))
+        ns.conditions = json.loads(ns.conditions) if ns.conditions else []
+        ns.actions = json.loads(ns.actions) if ns.actions else {}
+        rules.append(from_stored(ns, names, ids))
+    rules = [r for r in rules if r.client_id is None or r.client_id == client_id]
+    out = (rules, compile_rules(rules))
+    if len(_RULES_CACHE) > 16:
+        _RULES_CACHE.clear()
+    _RULES_CACHE[key] = out
+    return out
+
+
 def _text(col):
     return sa.cast(col, sa.Text)
 
 
-def load_batch(store: Store, conn: sa.Connection, client_id: int, ids: list[int] | None = None) -> pl.DataFrame:
-    """Every transaction of the client with its coding and edits (one row each)."""
-    q = (sa.select(
-        T.c.id, T.c.account_id, A.c.client_id, A.c.name.label("account_name"), A.c.currency, T.c.posted,
-        T.c.amount, T.c.payee.label("bank_payee"), T.c.description.label("bank_description"), T.c.memo,
-        T.c.check_number, C.c.state, C.c.payee.label("c_payee"), C.c.account.label("c_account"),
-        C.c.class_.label("c_class"), C.c.memo.label("c_memo"), _text(C.c.splits).label("c_splits"),
-        C.c.transfer_to.label("c_transfer_to"), C.c.rule_id.label("c_rule_id"), C.c.match_id.label("c_match_id"),
-        C.c.explanation.label("c_explanation"), _text(C.c.suggestions).label("c_suggestions"),
-        C.c.manual.label("c_manual"), C.c.description.label("c_description"), C.c.version.label("c_version"),
-        E.c.description.label("e_description"), E.c.payee.label("e_payee"), _text(E.c.coding).label("e_coding"),
-        E.c.actor.label("e_actor"))
-        .join(A, A.c.id == T.c.account_id)
-        .outerjoin(C, C.c.transaction_id == T.c.id)
-        .outerjoin(E, E.c.transaction_id == T.c.id)
-        .where(A.c.client_id == client_id).order_by(T.c.id))
-    if ids is not None:
-        q = q.where(T.c.id.in_(ids))
-    s = pl.String
-    frame = store.read_frame(conn, q, schema_overrides={
-        "id": pl.Int64, "account_id": pl.Int64, "client_id": pl.Int64, "account_name": s, "currency": s,
-        "amount": pl.Int64, "bank_payee": s, "bank_description": s, "memo": s, "check_number": s, "state": s,
-        "c_payee": s, "c_account": s, "c_class": s, "c_memo": s, "c_splits": s, "c_transfer_to": pl.Int64,
-        "c_rule_id": pl.Int64, "c_match_id": pl.Int64, "c_explanation": s, "c_suggestions": s,
-        "c_manual": pl.Boolean, "c_description": s, "c_version": pl.Int64, "e_description": s, "e_payee": s,
-        "e_coding": s, "e_actor": s})
-    if frame["posted"].dtype == pl.String:
-        frame = frame.with_columns(pl.col("posted").str.to_date())
-    elif frame.height == 0:
-        frame = frame.with_columns(pl.col("posted").cast(pl.Date))
-    exps = {c: exponent(c) for c in frame["currency"].unique().to_list()} if frame.height else {}
-    return frame.with_columns(
-        exponent=pl.col("currency").replace_strict(exps, default=2, return_dtype=pl.Int32) if exps
-        else pl.lit(2, dtype=pl.Int32),
-        c_manual=pl.col("c_manual").fill_null(False),
-        # a JSON column may hold JSON null rather than SQL NULL
-        e_coding=pl.col("e_coding").replace("null", None),
-        c_splits=pl.col("c_splits").replace("null", None),
-        c_suggestions=pl.col("c_suggestions").replace("null", None),
-    ).with_columns(inputs())
+def _account_info(accs: list[Account]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(a.id, a.client_id, a.name, a.currency, exponent(a.currency)) for a in accs], orient="row",
+        schema={"account_id": pl.Int64, "client_id": pl.Int64, "account_name": S, "currency": S,
+                "exponent": pl.Int32})
+
+
+def with_inputs(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the rule inputs as they stand (``inputs`` for a frame, the payee cleaned
+    once per distinct text): a person's description edit wins over the bank's; an
+    empty description falls back to the bank payee; the payee is the person's
+    rename, else the bank's, else the cleaned description."""
+    desc = pl.coalesce(pl.col("e_description").replace("", None), pl.col("bank_description").replace("", None),
+                       pl.col("bank_payee")).fill_null("")
+    bank_payee = pl.col("bank_payee").fill_null("")
+    frame = frame.with_columns(desc.alias("description")).with_columns(
+        _src=pl.when(bank_payee != "").then(bank_payee).otherwise(pl.col("description")))
+    frame = payees.clean_unique(frame, "_src", "clean_payee")
+    # with a bank payee the cleaned description is never reached; without one it is clean(_src)
+    payee = pl.coalesce(pl.col("e_payee").replace("", None), bank_payee.replace("", None),
+                        pl.col("clean_payee").replace("", None)).fill_null("")
+    return frame.with_columns(payee.alias("payee")).drop("_src")
 
 
 def inputs() -> list[pl.Expr]:
-    """The rule inputs as they stand: a person's description edit wins over the
-    bank's; an empty description falls back to the bank payee; the payee is the
-    person's rename, else the bank's, else the cleaned description."""
+    """The rule inputs as expressions (see ``with_inputs``, which is faster on big frames)."""
     desc = pl.coalesce(pl.col("e_description").replace("", None), pl.col("bank_description").replace("", None),
                        pl.col("bank_payee")).fill_null("")
     bank_payee = pl.col("bank_payee").fill_null("")
@@ -109,18 +189,77 @@ def inputs() -> list[pl.Expr]:
     return [desc.alias("description"), payee.alias("payee"), clean.alias("clean_payee")]
 
 
-def load_register(store: Store, conn: sa.Connection, client_id: int) -> pl.DataFrame:
-    q = sa.select(RE.c.id.label("entry_id"), RE.c.account_id, RE.c.posted, RE.c.amount, RE.c.check_number,
+def _rows_query(acc_ids: list[int], open_only: bool) -> sa.Select:
+    q = (sa.select(
+        T.c.id, T.c.account_id, _text(T.c.posted), T.c.amount, T.c.payee, T.c.description, T.c.memo,
+        T.c.check_number, C.c.state, C.c.description, C.c.payee, C.c.account, C.c.class_, C.c.memo,
+        _text(C.c.splits), C.c.transfer_to, C.c.rule_id, C.c.match_id, C.c.explanation, _text(C.c.suggestions),
+        C.c.manual, C.c.version)
+        .select_from(T.outerjoin(C, C.c.transaction_id == T.c.id))
+        .where(T.c.account_id.in_(acc_ids)))
+    if open_only:
+        q = q.where(sa.or_(C.c.state.is_(None), C.c.state.in_(OPEN)))
+    return q
+
+
+def _load_rows(conn: sa.Connection, acc_ids: list[int], ids=None, *, open_only: bool = True) -> pl.DataFrame:
+    """Transactions of these accounts (open ones unless ``open_only`` is False) with their
+    stored coding and the person's edits, optionally only ``ids``."""
+    q = _rows_query(acc_ids, open_only)
+    eq = (sa.select(E.c.transaction_id, E.c.description, E.c.payee, _text(E.c.coding), E.c.actor)
+          .select_from(E.join(T, T.c.id == E.c.transaction_id)).where(T.c.account_id.in_(acc_ids)))
+    if ids is not None:
+        q = q.where(ids_in(T.c.id, ids, conn.dialect.name))
+        eq = eq.where(ids_in(E.c.transaction_id, ids, conn.dialect.name))
+    rows = fetch(conn, q, ROW_SCHEMA)
+    edits = fetch(conn, eq, EDIT_SCHEMA)
+    return rows.join(edits, on="id", how="left")
+
+
+def _new_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows an import just inserted, in the shape of ``_load_rows`` (no coding, no edits)."""
+    base = frame.select(
+        pl.col("id").cast(pl.Int64), pl.col("account_id").cast(pl.Int64), pl.col("posted").cast(pl.Date),
+        pl.col("amount").cast(pl.Int64), pl.col("payee").fill_null("").alias("bank_payee"),
+        pl.col("description").fill_null("").alias("bank_description"), pl.col("memo").fill_null(""),
+        pl.col("check_number").fill_null(""))
+    nulls = {k: v for k, v in ROW_SCHEMA.items() if k not in base.columns}
+    nulls.update({k: v for k, v in EDIT_SCHEMA.items() if k != "id"})
+    return base.with_columns(pl.lit(None, dtype=v).alias(k) for k, v in nulls.items())
+
+
+def _prepare(rows: pl.DataFrame, info: pl.DataFrame) -> pl.DataFrame:
+    """Account name, currency and exponent; JSON nulls as SQL NULL; the rule inputs."""
+    rows = rows.join(info, on="account_id", how="left").with_columns(
+        pl.col("exponent").fill_null(2),
+        c_manual=pl.col("c_manual").fill_null(False),
+        # a JSON column may hold JSON null rather than SQL NULL
+        e_coding=pl.col("e_coding").replace("null", None),
+        c_splits=pl.col("c_splits").replace("null", None),
+        c_suggestions=pl.col("c_suggestions").replace("null", None),
+    )
+    return with_inputs(rows)
+
+
+def load_batch(store: Store, conn: sa.Connection, client_id: int, ids: list[int] | None = None) -> pl.DataFrame:
+    """Every transaction of the client (or only ``ids``) with its coding and edits (one row each)."""
+    from .. import accounts as accounts_mod
+
+    accs = accounts_mod.for_client(conn, client_id)
+    rows = _load_rows(conn, [a.id for a in accs], ids, open_only=False) if accs else \
+        pl.DataFrame(schema=ROW_SCHEMA | {k: v for k, v in EDIT_SCHEMA.items() if k != "id"})
+    return _prepare(rows, _account_info(accs)).sort("id")
+
+
+def load_register(store: Store, conn: sa.Connection, client_id: int, amounts: pl.Series | None = None
+                  ) -> pl.DataFrame:
+    """The client's register entries that have an account (only those of ``amounts`` when given)."""
+    q = sa.select(RE.c.id, RE.c.account_id, _text(RE.c.posted), RE.c.amount, RE.c.check_number,
                   RE.c.payee, RE.c.category, RE.c.source, RE.c.transaction_id).where(
         RE.c.client_id == client_id, RE.c.account_id.is_not(None))
-    frame = store.read_frame(conn, q, schema_overrides={
-        "entry_id": pl.Int64, "account_id": pl.Int64, "amount": pl.Int64, "check_number": pl.String,
-        "payee": pl.String, "category": pl.String, "source": pl.String, "transaction_id": pl.Int64})
-    if frame["posted"].dtype == pl.String:
-        frame = frame.with_columns(pl.col("posted").str.to_date())
-    elif frame.height == 0:
-        frame = frame.with_columns(pl.col("posted").cast(pl.Date))
-    return frame
+    if amounts is not None:
+        q = q.where(ids_in(RE.c.amount, amounts, conn.dialect.name))
+    return fetch(conn, q, REGISTER_SCHEMA)
 
 
 def load_windows(conn: sa.Connection, client_id: int) -> pl.DataFrame:
@@ -180,16 +319,12 @@ def _suggestions_text(sugs: list[dict] | None) -> str:
 
 
 def canonical_json(value) -> str | None:
+    """JSON text in the one form the engine writes and compares (``frames.json_text``)."""
     if value is None:
         return None
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value
-    if value is None:
-        return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return normalise_json(value)
+    return json_text(value)
 
 
 # -- evaluation ---------------------------------------------------------------------
@@ -198,46 +333,52 @@ def canonical_json(value) -> str | None:
 class Outcome:
     """What evaluation derived for the batch (one row per open transaction)."""
 
-    codings: pl.DataFrame          # transaction_id + codings columns (JSON as canonical text)
+    codings: pl.DataFrame          # transaction_id + codings columns (JSON as stored text)
     matches: pl.DataFrame          # id, entry_id, date_diff, keys (for BLUE rows)
-    batch: pl.DataFrame            # the loaded batch (all states)
+    batch: pl.DataFrame            # the rows derived
 
 
-def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windows: pl.DataFrame,
-           accounts: pl.DataFrame, *, include_final: bool = False, suggest_key: str = "",
-           with_suggestions: bool = True) -> Outcome:
-    """The pure core: states and codings for the open rows of a batch (or all
-    rows with ``include_final``, for previews), from rules and register."""
-    final = pl.col("state").is_in(list(FINAL)).fill_null(False)
-    work = batch if include_final else batch.filter(~final)
-    # 1. register matching against entries not taken by final rows
-    taken = batch.filter(final & pl.col("c_match_id").is_not_null())["c_match_id"]
-    avail = register.filter(~pl.col("entry_id").is_in(taken.to_list()))
-    if include_final:
-        avail = register
-        own = work.filter(pl.col("state") == "exported")["id"].to_list()
-        avail = avail.filter(~pl.col("transaction_id").is_in(own).fill_null(False))
-    bank = work.select("id", "account_id", "posted", "amount", "check_number",
-                       pl.concat_str([pl.col("description"), pl.col("payee")], separator=" ").alias("text"))
-    previous = work.filter(pl.col("c_match_id").is_not_null()).select("id", pl.col("c_match_id").alias("entry_id"))
-    matched = matching.match(bank, avail, windows, previous=previous)
+def derive_codings(work: pl.DataFrame, comp: Compiled, avail: pl.DataFrame, windows: pl.DataFrame,
+                   accounts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The pure core: states and codings of ``work`` (rows with their inputs, see
+    ``_prepare``) from the compiled rules and the register entries not taken by
+    final rows (``avail``). Returns the codings (without suggestions; with
+    ``_in_payee``, ``_in_desc`` and ``amount`` for them) and the register matches."""
+    # 1. register matching
+    if avail.height and work.height:
+        bank = work.select("id", "account_id", "posted", "amount", "check_number",
+                           pl.concat_str([pl.col("description"), pl.col("payee")], separator=" ").alias("text"))
+        previous = work.filter(pl.col("c_match_id").is_not_null()).select(
+            "id", pl.col("c_match_id").alias("entry_id"))
+        matched = matching.match(bank, avail, windows, previous=previous)
+    else:
+        matched = pl.DataFrame(schema=matching.RESULT_SCHEMA)
     # 2. rules
     rbatch = work.select("id", "client_id", "account_id", "account_name", "exponent", "amount", "description",
                          "payee", "memo", "check_number")
-    winners, comp = first_matches(rbatch, rules)
+    winners, comp = first_matches(rbatch, comp)
     coded = apply_actions(rbatch, winners, comp, accounts)
     # 3. put together
-    entries = register.select("entry_id", pl.col("posted").alias("_eposted"), pl.col("amount").alias("_eamount"),
-                              pl.col("payee").alias("_epayee"), pl.col("category").alias("_ecategory"),
-                              pl.col("source").alias("_esource"))
+    entries = avail.select("entry_id", pl.col("posted").alias("_eposted"), pl.col("payee").alias("_epayee"),
+                           pl.col("category").alias("_ecategory"), pl.col("source").alias("_esource"))
     m = matched.join(entries, on="entry_id", how="left").rename({"entry_id": "match_id"})
-    w = (work.join(m.select("id", "match_id", "date_diff", "keys", "_eposted", "_epayee", "_ecategory", "_esource"),
+    w = work.select("id", "amount", "exponent", "description", "payee", "clean_payee", "e_description",
+                    "e_payee", "e_coding", "e_actor")
+    if m.height:
+        w = w.join(m.select("id", "match_id", "date_diff", "keys", "_eposted", "_epayee", "_ecategory", "_esource"),
                    on="id", how="left")
-         .join(coded.rename({c: f"r_{c}" for c in coded.columns if c != "id"}), on="id", how="left"))
+    else:
+        w = w.with_columns(pl.lit(None, dtype=pl.Int64).alias("match_id"), pl.lit(None, dtype=pl.Int32).alias("date_diff"),
+                           pl.lit(None, dtype=pl.List(pl.String)).alias("keys"), pl.lit(None, dtype=pl.Date).alias("_eposted"),
+                           *(pl.lit(None, dtype=pl.String).alias(c) for c in ("_epayee", "_ecategory", "_esource")))
+    w = w.join(coded.rename({c: f"r_{c}" for c in coded.columns if c != "id"}), on="id", how="left")
     coding = pl.col("e_coding").str.json_decode(dtype=pl.Struct({
         "account": pl.String, "class": pl.String, "memo": pl.String, "payee": pl.String,
         "transfer_to": pl.Int64, "splits": pl.String}))
-    w = w.with_columns(_hc=coding)
+    any_manual = w["e_coding"].null_count() < w.height
+    w = w.with_columns(_hc=coding if any_manual else pl.lit(None, dtype=pl.Struct({
+        "account": pl.String, "class": pl.String, "memo": pl.String, "payee": pl.String,
+        "transfer_to": pl.Int64, "splits": pl.String})))
     is_blue = pl.col("match_id").is_not_null()
     is_manual = pl.col("e_coding").is_not_null()
     rule_ok = pl.col("r_rule_ri").is_not_null() & pl.col("r_codes_account").fill_null(False) & pl.col("r_error").is_null()
@@ -292,122 +433,353 @@ def derive(batch: pl.DataFrame, rules: list[Rule], register: pl.DataFrame, windo
         # for suggestions
         pl.col("payee").alias("_in_payee"), pl.col("description").alias("_in_desc"), pl.col("amount"),
     )
-    out = out.with_columns(pl.col("splits").map_elements(canonical_json, return_dtype=pl.String, skip_nulls=True))
-    # 4. suggestions for GOLD rows
-    gold = out.filter(pl.col("state") == "gold")
+    # a hand coding's split is JSON text inside the coding: write it in the stored form (few rows)
+    hand = out.filter(pl.col("manual") & pl.col("splits").is_not_null())
+    if hand.height:
+        fixed = hand.select("transaction_id", pl.Series("splits", [normalise_json(v) for v in hand["splits"]],
+                                                           dtype=pl.String))
+        out = out.update(fixed, on="transaction_id")
+    matches = matched.join(out.filter(pl.col("state") == "blue").select(pl.col("transaction_id").alias("id")),
+                           on="id") if matched.height else matched
+    return out, matches
+
+
+def derive(batch: pl.DataFrame, rules: list[Rule] | Compiled, register: pl.DataFrame, windows: pl.DataFrame,
+           accounts: pl.DataFrame, *, include_final: bool = False, suggest_key: str = "",
+           with_suggestions: bool = True) -> Outcome:
+    """States and codings for the open rows of a whole-client ``batch`` (``load_batch``),
+    or all rows with ``include_final`` (for previews), from rules and register."""
+    final = pl.col("state").is_in(list(FINAL)).fill_null(False)
+    work = batch if include_final else batch.filter(~final)
+    taken = batch.filter(final & pl.col("c_match_id").is_not_null())["c_match_id"]
+    avail = register.filter(~pl.col("entry_id").is_in(taken.implode()))
+    if include_final:
+        own = work.filter(pl.col("state") == "exported")["id"]
+        avail = register.filter(~pl.col("transaction_id").is_in(own.implode()).fill_null(False))
+    comp = rules if isinstance(rules, Compiled) else compile_rules(rules)
+    out, matches = derive_codings(work, comp, avail, windows, accounts)
     sug: dict[int, list[dict]] = {}
+    gold = out.filter(pl.col("state") == "gold")
     if with_suggestions and gold.height:
-        # the coded history: approved/exported and hand-coded rows, and the books' own
-        # coding of the rows matched to the register (BLUE)
         done = batch.filter(pl.col("c_account").fill_null("") != "").filter(
             pl.col("state").is_in(["approved", "exported"])).select(
             "id", "payee", "description", "amount", pl.col("c_account").alias("account"))
-        blue = out.filter((pl.col("manual") | (pl.col("state") == "blue"))
-                          & ~pl.col("account").is_in(["", "-split-"])).select(
-            pl.col("transaction_id").alias("id"), pl.col("_in_payee").alias("payee"),
-            pl.col("_in_desc").alias("description"), "amount", "account")
-        hist = pl.concat([done.filter(~pl.col("id").is_in(blue["id"].to_list())), blue]).sort("id")
-        sug = suggest.suggest(hist.select("payee", "description", "amount", "account"),
-                              gold.select("id" if "id" in gold.columns else pl.col("transaction_id").alias("id"),
-                                          pl.col("_in_payee").alias("payee"), pl.col("_in_desc").alias("description"),
-                                          "amount"), suggest_key)
-    if sug:
-        sframe = pl.DataFrame({"transaction_id": list(sug), "suggestions": [canonical_json(v) for v in sug.values()],
-                               "_stext": [_suggestions_text(v) for v in sug.values()]},
-                              schema={"transaction_id": pl.Int64, "suggestions": pl.String, "_stext": pl.String})
+        hist = _history_from(done, out)
+        sug = suggest.suggest(hist, _gold_frame(gold), suggest_key)
+    out = _with_suggestions(out, _suggestion_frame(sug))
+    return Outcome(codings=out, matches=matches, batch=batch)
+
+
+def _gold_frame(gold: pl.DataFrame) -> pl.DataFrame:
+    return gold.select(pl.col("transaction_id").alias("id"), pl.col("_in_payee").alias("payee"),
+                       pl.col("_in_desc").alias("description"), "amount")
+
+
+def _history_from(done: pl.DataFrame, out: pl.DataFrame) -> pl.DataFrame:
+    """The coded history: approved/exported rows (``done``) and the derived rows coded
+    by hand or matched to the register (their books' coding), by id."""
+    blue = out.filter((pl.col("manual") | (pl.col("state") == "blue"))
+                      & ~pl.col("account").is_in(["", "-split-"])).select(
+        pl.col("transaction_id").alias("id"), pl.col("_in_payee").alias("payee"),
+        pl.col("_in_desc").alias("description"), "amount", "account")
+    return pl.concat([done.filter(~pl.col("id").is_in(blue["id"].implode())), blue]).sort("id") \
+        .select("payee", "description", "amount", "account")
+
+
+_SUG_SCHEMA = {"transaction_id": pl.Int64, "suggestions": pl.String, "_stext": pl.String}
+
+
+def _suggestion_frame(sug: dict[int, list[dict]]) -> pl.DataFrame:
+    if not sug:
+        return pl.DataFrame(schema=_SUG_SCHEMA)
+    return pl.DataFrame({"transaction_id": list(sug), "suggestions": [json_text(v) for v in sug.values()],
+                         "_stext": [_suggestions_text(v) for v in sug.values()]}, schema=_SUG_SCHEMA)
+
+
+def _with_suggestions(out: pl.DataFrame, sframe: pl.DataFrame) -> pl.DataFrame:
+    if sframe.height:
+        out = out.join(sframe, on="transaction_id", how="left")
     else:
-        sframe = pl.DataFrame(schema={"transaction_id": pl.Int64, "suggestions": pl.String, "_stext": pl.String})
-    out = out.join(sframe, on="transaction_id", how="left").with_columns(
+        out = out.with_columns(pl.lit(None, dtype=pl.String).alias("suggestions"),
+                               pl.lit(None, dtype=pl.String).alias("_stext"))
+    return out.with_columns(
         explanation=pl.when(pl.col("state") == "gold").then(
             pl.format("{}; {}", pl.col("explanation"), pl.col("_stext").fill_null("no suggestions yet")))
         .otherwise(pl.col("explanation")),
         suggestions=pl.when(pl.col("state") == "gold").then(pl.col("suggestions").fill_null("[]")),
     ).drop("_stext", "_in_payee", "_in_desc", "amount")
-    matches = matched.join(out.filter(pl.col("state") == "blue").select(pl.col("transaction_id").alias("id")), on="id")
-    return Outcome(codings=out, matches=matches, batch=batch)
 
 
-def _existing(batch: pl.DataFrame) -> pl.DataFrame:
+def _existing(batch: pl.DataFrame, canonical: bool = False) -> pl.DataFrame:
+    """The stored codings of a batch in the shape of derived ones (for comparisons);
+    ``canonical``: JSON values re-written in the engine's form (one Python call per value)."""
+    if canonical:
+        batch = batch.with_columns(pl.col(c).map_elements(normalise_json, return_dtype=pl.String, skip_nulls=True)
+                                   for c in ("c_splits", "c_suggestions"))
     return batch.select(
         pl.col("id").alias("transaction_id"), "state", pl.col("c_description").alias("description"),
         pl.col("c_payee").alias("payee"), pl.col("c_account").alias("account"), pl.col("c_class").alias("class_"),
-        pl.col("c_memo").alias("memo"),
-        pl.col("c_splits").map_elements(canonical_json, return_dtype=pl.String, skip_nulls=True).alias("splits"),
+        pl.col("c_memo").alias("memo"), pl.col("c_splits").alias("splits"),
         pl.col("c_transfer_to").alias("transfer_to"), pl.col("c_rule_id").alias("rule_id"),
         pl.col("c_match_id").alias("match_id"), pl.col("c_explanation").alias("explanation"),
-        pl.col("c_suggestions").map_elements(canonical_json, return_dtype=pl.String, skip_nulls=True)
-        .alias("suggestions"),
+        pl.col("c_suggestions").alias("suggestions"),
         pl.col("c_manual").alias("manual"), pl.col("c_version").alias("version"))
 
 
 def changed_rows(new: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
-    """The rows of ``new`` that differ from what ``codings`` holds (or are new)."""
+    """The rows of ``new`` that differ from what ``codings`` holds (or are new), with
+    ``_old_version`` (null for new rows)."""
     old = _existing(batch)
     j = new.join(old, on="transaction_id", how="left", suffix="_old")
-    diff = pl.col("state_old").is_null()
+    fresh = pl.col("state_old").is_null()
+    plain = pl.lit(False)
     for c in CODING_COMPARE:
-        diff = diff | ~pl.col(c).eq_missing(pl.col(f"{c}_old"))
-    return j.filter(diff).select(*new.columns, pl.col("version").alias("_old_version"))
+        if c not in JSON_COLUMNS:
+            plain = plain | ~pl.col(c).eq_missing(pl.col(f"{c}_old"))
+    texts = pl.lit(False)
+    for c in JSON_COLUMNS:
+        texts = texts | ~pl.col(c).eq_missing(pl.col(f"{c}_old"))
+    j = j.with_columns(_fresh=fresh, _plain=plain, _texts=texts)
+    # JSON written by other hands may differ only in form: compare those few values parsed
+    unsure = j.filter(~pl.col("_fresh") & ~pl.col("_plain") & pl.col("_texts"))
+    if unsure.height:
+        differ = [tid for tid, *vals in unsure.select("transaction_id", *JSON_COLUMNS,
+                                                      *(f"{c}_old" for c in JSON_COLUMNS)).iter_rows()
+                  if any(normalise_json(a) != normalise_json(b)
+                         for a, b in zip(vals[:len(JSON_COLUMNS)], vals[len(JSON_COLUMNS):], strict=True))]
+        j = j.with_columns(_texts=pl.col("_texts") & (pl.col("_plain") | pl.col("transaction_id").is_in(differ)))
+    return j.filter(pl.col("_fresh") | pl.col("_plain") | pl.col("_texts")).select(
+        *new.columns, pl.col("version").alias("_old_version"))
 
 
-def evaluate(store: Store, client_id: int, *, rules: list[Rule] | None = None) -> dict[str, int]:
+# -- running an evaluation -------------------------------------------------------------
+
+def evaluate(store: Store, client_id: int, *, rules: list[Rule] | None = None,
+             refresh_suggestions: bool = True) -> dict[str, int]:
     """Re-derive every open row of a client and write what changed. Returns counts per state."""
+    with store.begin() as conn:
+        run(store, conn, client_id, Scope(refresh=refresh_suggestions), rules=rules)
+        return state_counts(conn, client_id)
+
+
+def evaluate_new(store: Store, conn: sa.Connection, client_id: int, frame: pl.DataFrame) -> None:
+    """Evaluate the rows an import just inserted (``frame``: id, account_id, posted, amount,
+    payee, description, memo, check_number), inside the import's transaction."""
+    if frame.height:
+        run(store, conn, client_id, Scope(new=frame, refresh=True))
+
+
+def evaluate_scope(store: Store, conn: sa.Connection, client_id: int, ids=(), *, touched=(),
+                   rules: list[tuple[str, list[dict]]] | None = None, history_changed: bool = False) -> None:
+    """Evaluate what a person's change can affect: the rows ``ids``, and every open row a
+    rule created, changed or removed could match (``rules``: its ``(match, conditions)``
+    before and after; a payee's rows are given as the rule that would remember it). Rows
+    in ``touched`` had their text changed and get fresh suggestions; with
+    ``history_changed`` every GOLD row in scope does."""
+    touched = frozenset(int(i) for i in touched)
+    scope = {int(i) for i in ids}
+    for match, conditions in rules or []:
+        hits = rule_candidates(conn, client_id, conditions, match)
+        if hits is None:
+            run(store, conn, client_id, Scope(touched=touched, history_changed=history_changed))
+            return
+        scope.update(hits)
+    if scope:
+        run(store, conn, client_id, Scope(ids=tuple(sorted(scope)), touched=touched,
+                                          history_changed=history_changed))
+
+
+_ANCHOR_FIELDS = {"description": (T.c.description, T.c.payee, E.c.description),
+                  "payee": (T.c.description, T.c.payee, E.c.description, E.c.payee)}
+
+
+def _needle(value) -> str:
+    words = [w for w in re.split(r"\s+", str(value or "").lower()) if w]
+    best = max(words, key=len, default="")
+    return best if best.isascii() else ""
+
+
+def rule_candidates(conn: sa.Connection, client_id: int, conditions: list[dict], match: str = "all"
+                    ) -> list[int] | None:
+    """Open rows of the client a rule with these conditions could match (a superset,
+    found in SQL by one word of a text condition), or None when the rule has no such
+    condition (then every open row is a candidate)."""
+    if match != "all":
+        return None
+    anchor = next(((c["field"], _needle(c.get("value"))) for c in conditions
+                   if c.get("field") in _ANCHOR_FIELDS
+                   and c.get("op") in ("contains", "equals", "starts_with", "ends_with") and _needle(c.get("value"))),
+                  None)
+    if anchor is None:
+        return None
+    fld, needle = anchor
+    acc_ids = [r[0] for r in conn.execute(sa.select(A.c.id).where(A.c.client_id == client_id))]
+    if not acc_ids:
+        return []
+    # the rule's text is the person's edit or the bank's (the payee may be cleaned from the
+    # description); SQL lower-cases ASCII only, so rows with other characters are candidates too
+    blob = sa.LargeBinary
+    hit = sa.or_(*(sa.or_(col.icontains(needle, autoescape=True),
+                          sa.func.length(col) != sa.func.length(sa.cast(col, blob)))
+                   for col in _ANCHOR_FIELDS[fld]))
+    q = (sa.select(T.c.id).select_from(T.outerjoin(C, C.c.transaction_id == T.c.id)
+                                       .outerjoin(E, E.c.transaction_id == T.c.id))
+         .where(T.c.account_id.in_(acc_ids), sa.or_(C.c.state.is_(None), C.c.state.in_(OPEN)), hit))
+    return [r[0] for r in conn.execute(q)]
+
+
+def _register_classes(conn: sa.Connection, acc_ids: list[int], amounts: pl.Series) -> pl.DataFrame:
+    """id, account_id, amount, state, match_id of the accounts' rows with these amounts."""
+    q = (sa.select(T.c.id, T.c.account_id, T.c.amount, C.c.state, C.c.match_id)
+         .select_from(T.outerjoin(C, C.c.transaction_id == T.c.id))
+         .where(T.c.account_id.in_(acc_ids), ids_in(T.c.amount, amounts, conn.dialect.name)))
+    return fetch(conn, q, {"id": pl.Int64, "account_id": pl.Int64, "amount": pl.Int64, "state": S,
+                           "match_id": pl.Int64})
+
+
+def _taken_all(conn: sa.Connection, acc_ids: list[int]) -> pl.Series:
+    q = (sa.select(C.c.match_id).select_from(C.join(T, T.c.id == C.c.transaction_id))
+         .where(T.c.account_id.in_(acc_ids), C.c.state.in_(FINAL), C.c.match_id.is_not(None)))
+    return fetch(conn, q, {"match_id": pl.Int64})["match_id"]
+
+
+def _has_register(conn: sa.Connection, client_id: int) -> bool:
+    return conn.execute(sa.select(RE.c.id).where(RE.c.client_id == client_id, RE.c.account_id.is_not(None))
+                        .limit(1)).first() is not None
+
+
+def run(store: Store, conn: sa.Connection, client_id: int, scope: Scope, *, rules: list[Rule] | None = None) -> None:
+    """Derive the rows of ``scope`` and write what changed (inside ``conn``'s transaction)."""
     from .. import accounts as accounts_mod
     from .register import resolve_pending
 
-    with store.begin() as conn:
-        resolve_pending(conn, client_id)
-        sync_export_mirrors(store, conn, client_id)
-        batch = load_batch(store, conn, client_id)
-        if rules is None:
-            rules = load_rules(conn, [client_id])
-        register = load_register(store, conn, client_id)
-        windows = load_windows(conn, client_id)
-        accs = accounts_frame(accounts_mod.for_client(conn, client_id))
-        outcome = derive(batch, rules, register, windows, accs, suggest_key=f"{store.workspace}:{client_id}")
-        changed = changed_rows(outcome.codings, batch)
-        write_codings(conn, changed)
-        write_matches(conn, outcome, changed)
-        counts = state_counts(conn, client_id)
-    return counts
+    if resolve_pending(conn, client_id) | sync_export_mirrors(store, conn, client_id):
+        scope = scope.widened()      # the register changed: every open row may match differently
+    accs = accounts_mod.for_client(conn, client_id)
+    if not accs:
+        return
+    acc_ids = [a.id for a in accs]
+    comp = compile_rules(rules) if rules is not None else rules_for(conn, client_id)[1]
+    empty_reg = pl.DataFrame(schema=REGISTER_SCHEMA)
+    taken = pl.Series("match_id", [], dtype=pl.Int64)
+    if scope.everything:
+        rows = _load_rows(conn, acc_ids)
+        register = load_register(store, conn, client_id) if _has_register(conn, client_id) else empty_reg
+        if register.height:
+            taken = _taken_all(conn, acc_ids)
+    else:
+        parts = []
+        if scope.new is not None and scope.new.height:
+            parts.append(_new_rows(scope.new))
+        if scope.ids:
+            parts.append(_load_rows(conn, acc_ids, scope.ids))
+        rows = pl.concat(parts) if parts else pl.DataFrame(schema=ROW_SCHEMA | EDIT_SCHEMA)
+        register = empty_reg
+        if rows.height and _has_register(conn, client_id):
+            keys = rows.select("account_id", "amount").unique()
+            register = load_register(store, conn, client_id, keys["amount"].unique()) \
+                .join(keys, on=["account_id", "amount"], how="semi")
+            if register.height:
+                # matching is decided per (account, amount) class: take the whole classes
+                classes = _register_classes(conn, acc_ids, register["amount"].unique()).join(
+                    register.select("account_id", "amount").unique(), on=["account_id", "amount"], how="semi")
+                final = pl.col("state").is_in(list(FINAL)).fill_null(False)
+                taken = classes.filter(final & pl.col("match_id").is_not_null())["match_id"]
+                extra = classes.filter(~final).join(rows.select("id"), on="id", how="anti")["id"]
+                if extra.len():
+                    rows = pl.concat([rows, _load_rows(conn, acc_ids, extra)])
+    if rows.height == 0:
+        return
+    work = _prepare(rows, _account_info(accs))
+    avail = register.filter(~pl.col("entry_id").is_in(taken.implode())) if taken.len() else register
+    out, matches = derive_codings(work, comp, avail, load_windows(conn, client_id), accounts_frame(accs))
+    out = _suggest(store, conn, client_id, acc_ids, work, out, scope)
+    write(store, conn, out, work, matches)
+
+
+def _history(conn: sa.Connection, acc_ids: list[int], work: pl.DataFrame, out: pl.DataFrame) -> pl.DataFrame:
+    """The client's coded history as a whole-client evaluation would see it: rows
+    outside ``work`` as stored, rows in it as just derived (newest ``MAX_HISTORY``)."""
+    coded = sa.or_(C.c.state.in_(("approved", "exported")),
+                   sa.and_(C.c.state.in_(OPEN), sa.or_(C.c.manual.is_(True), C.c.state == "blue"),
+                           C.c.account != "-split-"))
+    q = (sa.select(T.c.id, T.c.payee, T.c.description, T.c.amount, C.c.account, C.c.state, E.c.description,
+                   E.c.payee)
+         .select_from(C.join(T, T.c.id == C.c.transaction_id).outerjoin(E, E.c.transaction_id == T.c.id))
+         .where(T.c.account_id.in_(acc_ids), C.c.account != "", coded)
+         .order_by(T.c.id.desc()).limit(suggest.MAX_HISTORY + work.height))
+    stored = fetch(conn, q, {"id": pl.Int64, "bank_payee": S, "bank_description": S, "amount": pl.Int64,
+                             "account": S, "state": S, "e_description": S, "e_payee": S})
+    stored = stored.join(work.select("id"), on="id", how="anti")
+    done = with_inputs(stored).select("id", "payee", "description", "amount", "account")
+    return _history_from(done, out).tail(suggest.MAX_HISTORY)
+
+
+def _suggest(store: Store, conn: sa.Connection, client_id: int, acc_ids: list[int], work: pl.DataFrame,
+             out: pl.DataFrame, scope: Scope) -> pl.DataFrame:
+    """Suggestions for the GOLD rows of ``out`` (see the module docstring for which)."""
+    gold = out.filter(pl.col("state") == "gold")
+    parts = []
+    if gold.height and not scope.refresh and not scope.history_changed:
+        before = work.select(pl.col("id").alias("transaction_id"), pl.col("state").alias("_was"),
+                             pl.col("c_suggestions").alias("_kept"))
+        kept = gold.select("transaction_id").join(before, on="transaction_id").filter(
+            (pl.col("_was") == "gold") & pl.col("_kept").is_not_null()
+            & ~pl.col("transaction_id").is_in(list(scope.touched)))
+        if kept.height:
+            texts = kept.select(pl.col("_kept").unique())["_kept"].to_list()
+            said = pl.DataFrame({"_kept": texts, "_stext": [_suggestions_text(json.loads(t)) for t in texts]},
+                                schema={"_kept": S, "_stext": S})
+            parts.append(kept.join(said, on="_kept", how="left").select(
+                "transaction_id", pl.col("_kept").alias("suggestions"), "_stext"))
+            gold = gold.join(kept.select("transaction_id"), on="transaction_id", how="anti")
+    if gold.height:
+        hist = _history(conn, acc_ids, work, out)
+        sug = suggest.suggest(hist, _gold_frame(gold), f"{store.workspace}:{client_id}", fresh=scope.refresh)
+        parts.append(_suggestion_frame(sug))
+    sframe = pl.concat(parts) if parts else pl.DataFrame(schema=_SUG_SCHEMA)
+    return _with_suggestions(out, sframe)
+
+
+def _stamp(conn: sa.Connection) -> str:
+    """``now`` as the text the driver stores for the codings' timestamp (a constant SQL literal)."""
+    now = utcnow()
+    proc = C.c.updated_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    value = proc(now) if proc is not None else None
+    return value if isinstance(value, str) else now.isoformat()
+
+
+def write(store: Store, conn: sa.Connection, out: pl.DataFrame, work: pl.DataFrame, matches: pl.DataFrame) -> int:
+    """Write the derived codings that differ from the stored ones (new rows get version 1,
+    changed rows their version + 1) and their register matches. Returns rows written."""
+    changed = changed_rows(out, work)
+    if changed.height == 0:
+        return 0
+    dialect = conn.dialect.name
+    old = changed.filter(pl.col("_old_version").is_not_null())["transaction_id"]
+    if old.len():
+        conn.execute(sa.delete(C).where(ids_in(C.c.transaction_id, old, dialect)))
+        conn.execute(sa.delete(RM).where(ids_in(RM.c.transaction_id, old, dialect)))
+    frame = changed.with_columns(
+        version=(pl.col("_old_version").fill_null(0) + 1).cast(pl.Int64),
+        updated_at=pl.lit(_stamp(conn), dtype=pl.String),
+        manual=pl.col("manual").cast(pl.Int64) if store.is_sqlite else pl.col("manual"),
+    ).drop("_old_version")
+    # columns NULL throughout are left to the table's default (NULL): no parameter per row
+    frame = frame.drop([c for c in ("splits", "transfer_to", "rule_id", "match_id", "suggestions")
+                        if frame[c].null_count() == frame.height])
+    store.insert_frame(conn, C, frame)
+    blue = matches.join(changed.select(pl.col("transaction_id").alias("id")), on="id") if matches.height else matches
+    if blue.height:
+        store.insert_frame(conn, RM, blue.select(
+            pl.col("id").alias("transaction_id"), "entry_id", pl.col("date_diff").cast(pl.Int64),
+            (pl.lit('["') + pl.col("keys").list.join('", "') + pl.lit('"]')).alias("keys")))
+    return changed.height
 
 
 def _chunks(seq: list, n: int = 5000):
     for i in range(0, len(seq), n):
         yield seq[i:i + n]
-
-
-def write_codings(conn: sa.Connection, changed: pl.DataFrame) -> int:
-    if changed.height == 0:
-        return 0
-    now = utcnow()
-    ids = changed["transaction_id"].to_list()
-    for chunk in _chunks(ids):
-        conn.execute(sa.delete(C).where(C.c.transaction_id.in_(chunk)))
-    rows = []
-    for r in changed.iter_rows(named=True):
-        rows.append({
-            "transaction_id": r["transaction_id"], "state": r["state"], "description": r["description"],
-            "payee": r["payee"], "account": r["account"], "class_": r["class_"], "memo": r["memo"],
-            "splits": json.loads(r["splits"]) if r["splits"] else sa.null(), "transfer_to": r["transfer_to"],
-            "rule_id": r["rule_id"], "match_id": r["match_id"], "explanation": r["explanation"],
-            "suggestions": json.loads(r["suggestions"]) if r["suggestions"] else sa.null(), "manual": r["manual"],
-            "approved_by": None, "approved_at": None, "batch_id": None, "updated_at": now,
-            "version": (r["_old_version"] or 0) + 1})
-    for chunk in _chunks(rows):
-        conn.execute(sa.insert(C), chunk)
-    return len(rows)
-
-
-def write_matches(conn: sa.Connection, outcome: Outcome, changed: pl.DataFrame) -> None:
-    ids = changed["transaction_id"].to_list()
-    for chunk in _chunks(ids):
-        conn.execute(sa.delete(RM).where(RM.c.transaction_id.in_(chunk)))
-    m = outcome.matches.filter(pl.col("id").is_in(ids))
-    if m.height:
-        conn.execute(sa.insert(RM), [{"transaction_id": r["id"], "entry_id": r["entry_id"],
-                                      "date_diff": r["date_diff"], "keys": r["keys"]}
-                                     for r in m.iter_rows(named=True)])
 
 
 def state_counts(conn: sa.Connection, client_id: int, account_id: int | None = None) -> dict[str, int]:
@@ -422,3 +794,8 @@ def state_counts(conn: sa.Connection, client_id: int, account_id: int | None = N
 def state_counts_for(store: Store, client_id: int, account_id: int | None = None) -> dict[str, int]:
     with store.connect() as conn:
         return state_counts(conn, client_id, account_id)
+
+
+__all__ = ["FINAL", "OPEN", "STATES", "Outcome", "Scope", "derive", "derive_codings", "evaluate", "evaluate_new",
+           "evaluate_scope", "load_batch", "load_register", "load_rules", "rule_candidates", "rules_for", "run",
+           "state_counts", "state_counts_for", "write"]

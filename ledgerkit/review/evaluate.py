@@ -27,7 +27,8 @@ description and payee after any edit by a person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -108,6 +109,7 @@ class Compiled:
     conds: pl.DataFrame       # ri, ci, field, op, sval, lo, hi, want
     anchors: pl.DataFrame     # ri, ci, field, pattern, proven
     full: list[int]           # rules evaluated as whole-column expressions
+    cache: dict = field(default_factory=dict, repr=False, compare=False)   # frames derived from the rules
 
 
 def compile_rules(rules: list[Rule]) -> Compiled:
@@ -335,20 +337,32 @@ def split_lines(winners: pl.DataFrame, comp: Compiled) -> pl.DataFrame:
     the percentage rounded half to even, with the transaction's sign; a fixed
     line is its amount (unsigned: with the transaction's sign); the last line is
     the amount minus all the others, so the lines always sum to the amount."""
+    schema = {"id": pl.Int64, "splits": pl.String, "split_error": pl.String}
+    lf = comp.cache.get("split_lines")
+    if lf is None:
+        lf = comp.cache["split_lines"] = _split_table(comp)
+    if lf.height == 0:
+        return pl.DataFrame(schema=schema)
+    x = winners.select("id", "ri", "amount", "exponent").join(lf, on="ri")
+    return _split_text(x, schema)
+
+
+def _split_table(comp: Compiled) -> pl.DataFrame:
     lines = []
     for ri, r in enumerate(comp.rules):
         n = len(r.actions.split)
         for no, s in enumerate(r.actions.split):
             pct = int(s.percent.scaleb(PERCENT_SCALE)) if s.percent is not None else None
             fixed = int(s.amount.scaleb(AMOUNT_SCALE)) if s.amount is not None else None
-            lines.append((ri, no, no == n - 1, s.account, pct, fixed, s.signed, s.memo, s.class_))
-    schema = {"id": pl.Int64, "splits": pl.String, "split_error": pl.String}
-    if not lines:
-        return pl.DataFrame(schema=schema)
-    lf = pl.DataFrame(lines, orient="row", schema={"ri": pl.Int32, "no": pl.Int32, "last": pl.Boolean,
-                                                   "account": pl.String, "pct": pl.Int64, "fixed": pl.Int64,
-                                                   "signed": pl.Boolean, "memo": pl.String, "class": pl.String})
-    x = winners.select("id", "ri", "amount", "exponent").join(lf, on="ri")
+            lines.append((ri, no, no == n - 1, s.account, pct, fixed, s.signed, s.memo, s.class_,
+                          json.dumps(s.account), json.dumps(s.memo), json.dumps(s.class_)))
+    return pl.DataFrame(lines, orient="row", schema={"ri": pl.Int32, "no": pl.Int32, "last": pl.Boolean,
+                                                     "account": pl.String, "pct": pl.Int64, "fixed": pl.Int64,
+                                                     "signed": pl.Boolean, "memo": pl.String, "class": pl.String,
+                                                     "_ja": pl.String, "_jm": pl.String, "_jc": pl.String})
+
+
+def _split_text(x: pl.DataFrame, schema: dict) -> pl.DataFrame:
     if x.height == 0:
         return pl.DataFrame(schema=schema)
     mag = pl.col("amount").abs()
@@ -369,12 +383,15 @@ def split_lines(winners: pl.DataFrame, comp: Compiled) -> pl.DataFrame:
     errors = x.group_by("id").agg(
         _neg=(pl.col("last") & ~pl.col("_any_signed") & (pl.col("line_amount") * sign < 0)).any(),
         _bad=pl.col("_bad_fixed").any())
+    # the JSON text of the lines, exactly as ``json.dumps(lines, sort_keys=True)`` writes it
+    # (the texts are escaped once per rule line, the amounts are integers)
+    line = pl.concat_str([pl.lit('{"account": '), pl.col("_ja"), pl.lit(', "amount": '),
+                          pl.col("line_amount").cast(pl.String), pl.lit(', "class": '), pl.col("_jc"),
+                          pl.lit(', "memo": '), pl.col("_jm"), pl.lit("}")])
     agg = (x.sort("id", "no")
            .group_by("id", maintain_order=True)
-           .agg(pl.struct(pl.col("account"), pl.col("line_amount").alias("amount"), pl.col("memo"),
-                          pl.col("class")).alias("lines")))
-    agg = agg.with_columns(splits=pl.struct("lines").struct.json_encode()
-                           .str.strip_prefix('{"lines":').str.strip_suffix("}")).drop("lines")
+           .agg(line.str.join(", ").alias("_lines")))
+    agg = agg.with_columns(splits=pl.lit("[") + pl.col("_lines") + pl.lit("]")).drop("_lines")
     agg = agg.join(errors, on="id").with_columns(
         split_error=pl.when(pl.col("_bad")).then(pl.lit("a fixed split amount has more decimals than the currency"))
         .when(pl.col("_neg")).then(pl.lit("the split's fixed amounts are more than the transaction"))
@@ -387,6 +404,15 @@ def apply_actions(txns: pl.DataFrame, winners: pl.DataFrame, comp: Compiled,
     """Codings from rule winners: id, rule_id, rule_ri, payee, account, class_,
     memo, splits (JSON text), transfer_to (account id), error, explanation,
     codes_account. ``accounts`` (client_id, account_id, name) resolves transfers."""
+    if "acts" not in comp.cache:
+        comp.cache["acts"], comp.cache["why"] = _action_tables(comp)
+    acts, why = comp.cache["acts"], comp.cache["why"]
+    base = (winners.join(txns.select("id", "client_id", "account_id", "amount", "exponent"), on="id")
+            .join(acts, on="ri").join(why, on=["ri", "ci"], how="left"))
+    return _coded(base, comp, accounts)
+
+
+def _action_tables(comp: Compiled) -> tuple[pl.DataFrame, pl.DataFrame]:
     acts = pl.DataFrame(
         [(ri, r.id, r.actions.payee, r.actions.account or (r.actions.split[0].account if r.actions.split else ""),
           r.actions.class_, r.actions.memo, r.actions.transfer_to, r.actions.codes_account, r.name,
@@ -398,8 +424,10 @@ def apply_actions(txns: pl.DataFrame, winners: pl.DataFrame, comp: Compiled,
         [(ri, ci, desc) for ri, r in enumerate(comp.rules)
          for ci, desc in [(-1, r.describe())] + [(i, c.describe()) for i, c in enumerate(r.conditions)]],
         schema={"ri": pl.Int32, "ci": pl.Int32, "_why": pl.String}, orient="row")
-    base = (winners.join(txns.select("id", "client_id", "account_id", "amount", "exponent"), on="id")
-            .join(acts, on="ri").join(why, on=["ri", "ci"], how="left"))
+    return acts, why
+
+
+def _coded(base: pl.DataFrame, comp: Compiled, accounts: pl.DataFrame | None) -> pl.DataFrame:
     splits = split_lines(base, comp)
     base = base.join(splits, on="id", how="left")
     if accounts is None or accounts.height == 0:

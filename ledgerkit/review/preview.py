@@ -162,7 +162,7 @@ def preview(store: Store, current: list[Rule], candidate: list[Rule], clients: l
                             engine.amount_text(pl.col("amount"), pl.col("exponent")).alias("amount_text"))
         final = info.filter(pl.col("state").is_in(list(engine.FINAL)).fill_null(False))["transaction_id"]
         # open rows: the proposal against what is stored now
-        stored = engine._existing(batch)
+        stored = engine._existing(batch, canonical=True)
         a_open = after.codings.filter(~pl.col("transaction_id").is_in(final.to_list()))
         j = a_open.join(stored, on="transaction_id", how="left", suffix="_old").join(
             info.select("transaction_id", "posted", "amount_text", pl.col("description").alias("desc")),

@@ -9,7 +9,13 @@ one account dominates the history. Suggestions are never applied: the
 bookkeeper chooses.
 
 Models are cached per client and history, so re-evaluating after each edit
-does not retrain unless the history changed.
+does not retrain unless the history changed. With ``fresh=False`` (a person's
+interactive change) the model the process already holds for the client is used
+even when the history (of more than ``QUICK`` rows) has moved on since it was
+trained; the next evaluation
+with ``fresh=True`` (an import, ``Session.evaluate``) trains on the current history.
+Training runs on one thread (the solver's many small steps only contend for
+the cores), and predictions go in blocks so memory stays flat for big batches.
 """
 
 from __future__ import annotations
@@ -26,7 +32,11 @@ MIN_CONFIDENCE = 0.05
 TOP = 3
 FAMILIAR = 0.8              # cosine similarity from which a text counts as fully familiar
 
+QUICK = 200                 # a history this small trains in a fraction of a second: never stale
+BLOCK = 500                 # rows predicted at a time (similarities are rows x history, often dense)
+
 _cache: dict[str, object] = {}
+_latest: dict[str, object] = {}     # cache_key -> the model most recently trained or used exactly
 _lock = threading.Lock()
 
 
@@ -50,13 +60,21 @@ class _Model:
         self.clf = None
         if len(self.classes) >= 2:
             from sklearn.linear_model import LogisticRegression
+            from threadpoolctl import threadpool_limits
 
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), threadpool_limits(1):
                 warnings.simplefilter("ignore")
                 self.clf = LogisticRegression(max_iter=300, C=10.0).fit(self.X, self.labels)
 
     def predict(self, frame: pl.DataFrame) -> list[list[dict]]:
-        Q = self.vectorizer.transform(_texts(frame))
+        texts = _texts(frame)
+        out: list[list[dict]] = []
+        for start in range(0, len(texts), BLOCK):
+            out.extend(self._predict(texts[start:start + BLOCK]))
+        return out
+
+    def _predict(self, texts: list[str]) -> list[list[dict]]:
+        Q = self.vectorizer.transform(texts)
         sims = (Q @ self.X.T).tocsr()
         familiar = np.asarray(sims.max(axis=1).todense()).ravel() if sims.shape[1] else np.zeros(Q.shape[0])
         if self.clf is not None:
@@ -65,19 +83,22 @@ class _Model:
         else:
             proba = np.ones((Q.shape[0], 1))
             classes = self.classes
-        out = []
-        for i in range(Q.shape[0]):
-            conf = proba[i] * min(1.0, familiar[i].item() / FAMILIAR)
-            order = np.argsort(-conf, kind="stable")[:TOP]
-            out.append([{"account": classes[j], "confidence": round(conf[j].item(), 2)}
-                        for j in order if conf[j] >= MIN_CONFIDENCE])
-        return out
+        conf = proba * np.minimum(1.0, familiar / FAMILIAR)[:, None]
+        order = np.argsort(-conf, axis=1, kind="stable")[:, :TOP]
+        top = np.take_along_axis(conf, order, axis=1)
+        keep = top >= MIN_CONFIDENCE
+        return [[{"account": classes[j], "confidence": round(c, 2)}
+                 for j, c, k in zip(o, t, kk, strict=True) if k]
+                for o, t, kk in zip(order.tolist(), top.tolist(), keep.tolist(), strict=True)]
 
 
-def suggest(history: pl.DataFrame, gold: pl.DataFrame, cache_key: str = "") -> dict[int, list[dict]]:
+def suggest(history: pl.DataFrame, gold: pl.DataFrame, cache_key: str = "", *, fresh: bool = True
+            ) -> dict[int, list[dict]]:
     """``history``: coded rows (payee, description, amount, account); ``gold``:
     rows to suggest for (id, payee, description, amount). Returns id -> up to
-    three ``{"account", "confidence"}`` best first."""
+    three ``{"account", "confidence"}`` best first. ``fresh=False``: when the
+    history changed since the client's (``cache_key``) current model was trained
+    and is more than ``QUICK`` rows, use that model rather than train a new one."""
     history = history.filter(pl.col("account").fill_null("") != "")
     if gold.height == 0 or history.height == 0:
         return {}
@@ -88,11 +109,20 @@ def suggest(history: pl.DataFrame, gold: pl.DataFrame, cache_key: str = "") -> d
     key = f"{cache_key}:{digest.hexdigest()}"
     with _lock:
         model = _cache.get(key)
+        exact = model is not None
+        if model is None and not fresh and history.height > QUICK:
+            model = _latest.get(cache_key)
     if model is None:
         model = _Model(history)
+        exact = True
         with _lock:
             if len(_cache) > 32:
                 _cache.clear()
             _cache[key] = model
+    if exact:
+        with _lock:
+            if len(_latest) > 32:
+                _latest.clear()
+            _latest[cache_key] = model
     preds = model.predict(gold)   # type: ignore[attr-defined]
     return dict(zip(gold["id"].to_list(), preds, strict=True))
