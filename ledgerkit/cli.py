@@ -142,12 +142,16 @@ def cmd_serve(args) -> int:
 def _serve(workspace: Path, port: int) -> int:
     import os
     import subprocess
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "dashboard.ipynb"
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
     voila = Path(sys.executable).with_name("voila")
-    env = dict(os.environ, LEDGERKIT_WORKSPACE=str(Path(workspace).resolve()))
+    # the ledgerkit template (no internet fonts, keyboard shortcuts, drop-to-upload) lives in notebooks/jupyter
+    jupyter_path = os.pathsep.join(p for p in (str(notebooks / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p)
+    env = dict(os.environ, LEDGERKIT_WORKSPACE=str(Path(workspace).resolve()), JUPYTER_PATH=jupyter_path)
     print(f"serving the dashboard at http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
-    cmd = [str(voila), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--Voila.port_retries=0", "--preheat_kernel=True"]
+    cmd = [str(voila), str(notebooks / "dashboard.ipynb"), "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True", "--template=ledgerkit",
+           # let the preheated kernel's refill wait, so it does not compete with the first clicks
+           "--VoilaKernelManager.fill_delay=30"]
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

@@ -85,7 +85,9 @@ class DashboardApp:
 
         self.panels: list[Panel] = [Panel("Overview", lambda: (self.overview, self.overview_view),
                                           self._load_overview)]
-        load = lambda model, client_id: model.load(client_id)  # noqa: E731
+        def load(model, client_id: int) -> None:
+            model.load(client_id)
+
         changed = guard(self._panel_changed, doing="refresh the counts")
         self.panels += [
             Panel("Transactions", self._build_transactions, load, changed),
@@ -210,6 +212,7 @@ class DashboardApp:
         self._show_current()
 
     def start_wizard(self) -> None:
+        self.status.clear()
         self.wizard.reset()
         self.wizard_view.layout.display = "flex"
         self.main.children = [self.status_view, self.wizard_view]
@@ -227,22 +230,29 @@ class DashboardApp:
 
     def _on_imported(self, _change) -> None:
         client_id = self.upload.changed_client
-        self.clients.refresh_one(client_id)
         if client_id == self.clients.selected:
             self.data_changed()
+        else:
+            self.data.invalidate(client_id)
+            self.clients.refresh_one(client_id)
 
     def _panel_changed(self, panel: Panel) -> None:
-        """A panel changed the client's data and shows it already: recount, mark the other panels stale."""
+        """A panel changed data and shows it already: recount, mark the other panels stale."""
         client_id = self.clients.selected
-        self.clients.refresh_one(client_id, self.data.frame(client_id))
+        if panel.title == "Rules":          # a firm rule re-codes every client
+            self.clients.refresh()
+        else:
+            self.clients.refresh_one(client_id, self.data.frame(client_id))
         self.revision += 1
         panel.loaded_for = (client_id, self.revision)
 
     def data_changed(self) -> None:
-        """Something changed the picked client's data: reload what is shown, mark the rest stale."""
-        self.data.invalidate(self.clients.selected)
+        """Something changed the picked client's data: recount, reload what is shown, mark the rest stale."""
+        client_id = self.clients.selected
+        self.data.invalidate(client_id)
+        self.clients.refresh_one(client_id, self.data.frame(client_id))
         self.revision += 1
-        self.upload.set_client(self.clients.selected)
+        self.upload.set_client(client_id)
         self._show_current()
 
     def open_account(self, account_id: int) -> None:
@@ -255,7 +265,6 @@ class DashboardApp:
         if not client_id:
             return
         result = review_access.undo(self.session, client_id)
-        self.clients.refresh_one(client_id)
         self.data_changed()
         self.status.success(f"Undone: {result.get('summary') or result.get('undone') or 'the last change'}.")
 

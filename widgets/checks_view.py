@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 import ipywidgets as w
-from PIL import Image as PILImage
+from PIL import ImageFile
 
 from . import format as fmt
 from . import review_access
@@ -24,15 +24,17 @@ def browser_image(data: bytes) -> tuple[bytes, str]:
     if not data:
         return b"", "png"
     try:
-        with PILImage.open(io.BytesIO(data)) as img:
-            fmt_name = BROWSER_FORMATS.get(img.format or "")
-            if fmt_name:
-                return data, fmt_name
-            buf = io.BytesIO()
-            img.convert("RGB").save(buf, format="PNG")
-            return buf.getvalue(), "png"
+        parser = ImageFile.Parser()           # decodes bytes in memory
+        parser.feed(data)
+        img = parser.close()
     except Exception:
         return data, "png"
+    fmt_name = BROWSER_FORMATS.get(img.format or "")
+    if fmt_name:
+        return data, fmt_name
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PNG")
+    return buf.getvalue(), "png"
 
 
 class ChecksView(w.VBox):

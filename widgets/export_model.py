@@ -147,8 +147,11 @@ class ExportModel(HasTraits):
         self.data.invalidate(self.client_id)
         self.changes += 1
         names = ", ".join(d["name"] for d in self.downloads)
+        totals = getattr(result, "totals", None) or {}
+        total = (" + ".join(fmt.money(v, c, symbol=True) for c, v in sorted(totals.items())) if totals
+                 else fmt.money(result.total))
         self.status.success(
-            f"Exported {fmt.count(result.transactions, 'transaction')} (total {result.total}) as batch "
+            f"Exported {fmt.count(result.transactions, 'transaction')} (total {total}) as batch "
             f"{result.batch}: {names}.", "Click the download link below to save the file, then import it into "
             "the accounting package.")
         return {"batch": result.batch, "files": [d["name"] for d in self.downloads]}

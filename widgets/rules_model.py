@@ -215,7 +215,7 @@ class RulesModel(HasTraits):
         with self.status.task("Saving the rule and re-evaluating"):
             saved = save_fn(rule, rule_id=self.editing or None, preview=False)
         self.reload()
-        self.data.invalidate(self.client_id)
+        self.data.invalidate()          # rules re-code every client
         self.changes += 1
         changed = self.preview.get("changes", {}).get("total", 0)
         self.status.success(f"Saved rule '{rule['name']}'; {changed:,} open transaction(s) re-coded.")
@@ -235,7 +235,7 @@ class RulesModel(HasTraits):
         review_access.require(self.session, "save_rule", "Reordering rules")(
             rule_dict(r), position=target, rule_id=rule_id, preview=False)
         self.reload()
-        self.data.invalidate(self.client_id)
+        self.data.invalidate()          # rules re-code every client
         self.changes += 1
         self.status.success(f"Moved '{r['name']}' {'up' if step < 0 else 'down'}.")
 
@@ -249,13 +249,13 @@ class RulesModel(HasTraits):
             rule["enabled"] = False
         review_access.require(self.session, "save_rule", "Enabling rules")(rule, rule_id=rule_id, preview=False)
         self.reload()
-        self.data.invalidate(self.client_id)
+        self.data.invalidate()          # rules re-code every client
         self.changes += 1
         self.status.success(f"{'Enabled' if enabled else 'Disabled'} rule '{r['name']}'.")
 
     def undo(self) -> None:
         result = review_access.require(self.session, "undo_rules", "Undoing rule changes")()
         self.reload()
-        self.data.invalidate(self.client_id)
+        self.data.invalidate()          # rules re-code every client
         self.changes += 1
         self.status.success(f"Undone: {result.get('summary', 'the last rule change')}.")

@@ -3,8 +3,8 @@
 The picked client's transactions are filtered and sorted in polars in the
 kernel and only one page (``page_size`` rows) goes to the browser, so a client
 with 100k transactions opens as fast as a small one. Every edit is validated
-and saved by transaction id through the session at once; the cached rows are
-patched from what the store returned, never from what was typed.
+and saved by transaction id through the session at once; the page then shows
+what the store holds, never what was typed.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ class TransactionsModel(HasTraits):
             self._loading = False
         self.refresh()
 
-    def refresh(self, keep_page: bool = True) -> None:
-        """Re-apply filters and sort to the (cached) client frame and rebuild the page."""
+    def refresh(self) -> None:
+        """Re-apply filters and sort to the (cached) client frame and rebuild the page (kept if it still exists)."""
         if not self.client_id:
             self._filtered = normalise(pl.DataFrame())
             self.total, self.total_amount = 0, ""
@@ -112,8 +112,12 @@ class TransactionsModel(HasTraits):
         else:
             self.total_amount = ""
         last = max(0, (self.total - 1) // self.page_size)
-        if not keep_page or self.page > last:
-            self.page = 0 if not keep_page else last
+        if self.page > last:
+            self._loading = True
+            try:
+                self.page = last
+            finally:
+                self._loading = False
         self._build_page()
 
     def _apply(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -142,8 +146,12 @@ class TransactionsModel(HasTraits):
     def _filters_changed(self, change) -> None:
         if self._loading or not self.client_id:
             return
-        self.page = 0
-        self.refresh(keep_page=True)
+        self._loading = True
+        try:
+            self.page = 0
+        finally:
+            self._loading = False
+        self.refresh()
 
     @observe("page")
     def _page_changed(self, change) -> None:
@@ -314,13 +322,6 @@ class TransactionsModel(HasTraits):
         self.refresh()
         self.changes += 1
         self.status.success(f"Coded transaction {txn_id} to {account}; its payee is remembered for next time.")
-
-    def undo(self) -> str:
-        result = review_access.undo(self.session, self.client_id)
-        self.data.invalidate(self.client_id)
-        self.refresh()
-        self.changes += 1
-        return str(result.get("summary") or result.get("undone") or "the last change")
 
     def select(self, ids: list[int]) -> None:
         self.selected_ids = [int(i) for i in ids]

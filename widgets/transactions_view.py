@@ -20,11 +20,6 @@ TEXT = VegaExpr(f"({_S} == 'approved' || {_S} == 'exported' || {_S} == 'excluded
 
 
 def grid_renderers() -> tuple[TextRenderer, dict]:
-    import os
-    if os.environ.get("LK_PLAIN") == "bg":
-        d = TextRenderer(background_color=BACKGROUND)
-        return d, {"amount": TextRenderer(background_color=BACKGROUND, format=",.2f", horizontal_alignment="right"),
-                   **{c: TextRenderer(background_color=BACKGROUND, font="bold 12px sans-serif") for c in EDITABLE}}
     default = TextRenderer(background_color=BACKGROUND, text_color=TEXT)
     amount = TextRenderer(background_color=BACKGROUND, text_color=TEXT, format=",.2f", horizontal_alignment="right")
     editable = TextRenderer(background_color=BACKGROUND, text_color=TEXT, font="bold 12px sans-serif")

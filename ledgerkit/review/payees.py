@@ -52,7 +52,10 @@ _GENERIC_RE = f"^{_WORDS}?(?: {_WORDS}?)*$"
 def clean_expr(text: pl.Expr) -> pl.Expr:
     """Display payee: the key in title case, else (no key, or a generic one such
     as "check") the trimmed text."""
-    key = key_expr(text)
+    return _clean_from_key(key_expr(text), text)
+
+
+def _clean_from_key(key: pl.Expr, text: pl.Expr) -> pl.Expr:
     generic = key.str.replace_all(r"\*", " ").str.contains(_GENERIC_RE)
     fallback = text.fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
     return (pl.when((key != "") & ~generic).then(key.str.replace_all(r"\s+", " ").str.to_titlecase())
@@ -76,5 +79,6 @@ def rememberable(key: str) -> bool:
 def clean_unique(frame: pl.DataFrame, text: str, alias: str) -> pl.DataFrame:
     """``frame`` with ``alias`` = ``clean_expr(text)``, computed once per distinct text
     (bank files repeat their merchants: a million rows often hold a tenth as many texts)."""
-    distinct = frame.select(pl.col(text).unique()).with_columns(clean_expr(pl.col(text)).alias(alias))
+    distinct = (frame.select(pl.col(text).unique()).with_columns(key_expr(pl.col(text)).alias("_key"))
+                .select(text, _clean_from_key(pl.col("_key"), pl.col(text)).alias(alias)))
     return frame.join(distinct, on=text, how="left", maintain_order="left", nulls_equal=True)

@@ -60,13 +60,14 @@ def test_rules_reorder_and_disable(rules, session):
     view = RulesView(rules)
     order = [r["name"] for r in rules.rows if r["group"] == "client"]
     assert order == ["First", "Second"]
-    second = next(r for r in rules.rows if r["name"] == "Second")
-    rules.move(second["id"], -1)
+    grid = view.list.children[1]                    # the client's rules: up, down, enabled, text, edit per rule
+    assert grid.children[0].disabled and grid.children[5 + 1].disabled     # first can't go up, last can't go down
+    grid.children[5].click()                        # "Second" up
     assert [r["name"] for r in rules.rows if r["group"] == "client"] == ["Second", "First"]
-    first = next(r for r in rules.rows if r["name"] == "First")
-    rules.set_enabled(first["id"], False)
+    grid = view.list.children[1]
+    grid.children[5 + 2].value = False              # disable "First" (now second)
     assert next(r for r in rules.rows if r["name"] == "First")["enabled"] is False
-    assert "lk-muted" in view.list.children[1].children[3].value or True
+    assert "lk-muted" in view.list.children[1].children[5 + 3].value
     rules.undo()
     assert next(r for r in rules.rows if r["name"] == "First")["enabled"] is True
 
@@ -152,7 +153,8 @@ def test_app_open_account_filters_the_grid(session, firm):
     app.open_account(account)
     tx = app.panel("Transactions").model
     assert app.tabs.selected_index == 1 and tx.account == account
-    assert tx.total == sum(1 for _ in range(tx.total))
+    name = app.overview.rows[0]["name"]
+    assert tx.total and set(tx.page_frame["bank account"]) == {name}
 
 
 def test_app_recounts_after_a_change(session, firm):
@@ -182,3 +184,50 @@ def test_notebook_is_thin_and_has_no_outputs():
     assert 2 <= len(nb["cells"]) <= 4
     assert all(not c.get("outputs") and not c.get("execution_count") for c in code)
     assert "DashboardApp(session)" in "".join("".join(c["source"]) for c in code)
+
+
+def test_client_data_keeps_the_last_clients_and_notices_new_files(session, firm, fake_importer):
+    from widgets.client_data import ClientData
+
+    from . import support
+    data = ClientData(session, keep=1)
+    acme, birch = firm["acme"].id, firm["birch"].id
+    data.frame(acme)
+    data.frame(acme)
+    assert data.reads == 1
+    data.frame(birch)                     # keep=1: acme is dropped
+    data.frame(acme)
+    assert data.reads == 3
+    data.check(acme)                      # nothing arrived: still cached
+    data.frame(acme)
+    assert data.reads == 3
+    session.import_bytes(firm["acme"], "more.csv", support.random_csv(2, ("1001",), seed=42))
+    data.check(acme)                      # a file arrived (from anywhere): read again
+    assert data.frame(acme).height == 32 and data.reads == 4
+
+
+def test_a_failing_client_does_not_keep_the_dashboard_away(session, firm, monkeypatch):
+    real = session.evaluate
+
+    def evaluate(client):
+        if session.client(client).name == "Birch Bakery":
+            raise RuntimeError("engine fault")
+        return real(client)
+
+    monkeypatch.setattr(session, "evaluate", evaluate)
+    app = DashboardApp(session)
+    assert [r["name"] for r in app.clients.rows] == ["Acme Dental", "Birch Bakery"]
+    assert app.status.level == "error" and "Birch Bakery" in app.status.message
+
+
+def test_the_voila_template_strips_exactly_the_cdn_links_voila_ships():
+    """If a Voila upgrade changes its lab template, the replace in ours must follow (else fonts come back)."""
+    import re
+    import sys
+    from pathlib import Path
+    repo = Path(__file__).resolve().parents[2]
+    ours = (repo / "notebooks/jupyter/voila/templates/ledgerkit/index.html.j2").read_text()
+    lab = Path(sys.prefix, "share/jupyter/voila/templates/lab/index.html.j2").read_text()
+    links = re.findall(r'<link rel="stylesheet" href="https://cdn[^"]+" type="text/css" />', lab)
+    assert links and all(link in ours for link in links)
+    assert "{% include 'static/ledgerkit.js' %}" in ours

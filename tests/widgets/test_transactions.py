@@ -133,13 +133,19 @@ def test_bulk_code_then_approve_and_gold_rows_are_skipped(tx, session, firm):
     assert tx.page_frame.loc["1", "account"] == "Office Supplies"
 
 
-def test_undo_takes_back_the_last_change(tx, session, firm):
+def test_undo_takes_back_the_last_change(session, firm):
     needs(session, "code_many", "undo_last")
+    from widgets.app import DashboardApp
+    app = DashboardApp(session, start_client="Acme Dental")
+    app.show_panel("Transactions")
+    tx = app.panel("Transactions").model
     tx.select([5])
     tx.bulk("code", account="Rent")
     assert tx.row(5)["state"] == "red"
-    tx.undo()
+    app.undo.click()
+    assert app.status.level == "success" and "Undone" in app.status.message
     assert tx.row(5)["state"] == "gold"
+    assert tx.page_frame.loc["5", "state"] == "GOLD"          # the shown page followed
 
 
 def test_selection_maps_grid_rows_to_ids(tx):
