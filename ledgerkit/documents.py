@@ -43,7 +43,7 @@ def record(conn: sa.Connection, store: Store, client_id: int, refs: list[Documen
         currency = acc.currency if acc else "USD"
         conn.execute(sa.insert(D).values(
             client_id=client_id, kind=ref.kind.value, sha256=sha, filename=ref.filename or filename,
-            account_id=acc.id if acc else None, check_number=ref.check_number or "",
+            account_id=acc.id if acc else None, check_number=ref.check_number or "", payee=ref.payee or "",
             amount=to_minor(ref.amount, currency, round_excess=True) if ref.amount is not None else None,
             posted=ref.posted, period_start=ref.period_start, period_end=ref.period_end, created_at=utcnow()))
 
@@ -81,7 +81,7 @@ def link(conn: sa.Connection, client_id: int) -> int:
 def _row(r, currency: str = "USD") -> Document:
     return Document(id=r.id, client_id=r.client_id, kind=DocumentKind(r.kind), sha256=r.sha256,
                     filename=r.filename, account_id=r.account_id, transaction_id=r.transaction_id,
-                    check_number=r.check_number, amount=from_minor(r.amount, currency) if r.amount is not None else None,
+                    check_number=r.check_number, payee=r.payee, amount=from_minor(r.amount, currency) if r.amount is not None else None,
                     period_start=r.period_start, period_end=r.period_end)
 
 

@@ -116,6 +116,7 @@ class Document:
     account_id: int | None = None
     transaction_id: int | None = None
     check_number: str = ""
+    payee: str = ""
     amount: Decimal | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None

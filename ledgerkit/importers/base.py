@@ -96,6 +96,7 @@ class DocumentRef:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     account_number: str = ""     # last digits or full number as printed, to link
+    payee: str = ""              # "pay to the order of" on a check (metadata or OCR)
 
 
 @dataclass

@@ -204,9 +204,10 @@ def build_ref(filename: str, fmt: str, meta: dict[str, str], issues: list[Issue]
                     period_start = dt.date(y, m, 1)
                     period_end = dt.date(y, m, calendar.monthrange(y, m)[1])
         posted = period_end
+    payee = (meta.get("payee", "") or meta.get("pay_to", "")).strip() if kind == "check" else ""
     return DocumentRef(kind=KINDS[kind], filename=filename, check_number=check_number.strip(), amount=amount,
                        posted=posted, period_start=period_start, period_end=period_end,
-                       account_number=account.strip())
+                       account_number=account.strip(), payee=payee)
 
 
 # ---------------------------------------------------------------------------

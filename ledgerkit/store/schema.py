@@ -111,6 +111,7 @@ documents = sa.Table(
     sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
     sa.Column("transaction_id", sa.Integer, sa.ForeignKey("transactions.id"), nullable=True),
     sa.Column("check_number", sa.String(32), nullable=False, server_default=""),
+    sa.Column("payee", sa.Text, nullable=False, server_default=""),   # a check's "pay to the order of"
     sa.Column("amount", sa.BigInteger, nullable=True),
     sa.Column("posted", sa.Date, nullable=True),
     sa.Column("period_start", sa.Date, nullable=True),
