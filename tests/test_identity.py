@@ -34,3 +34,13 @@ def test_identity_does_not_depend_on_row_order_of_other_rows():
     a = frame([(0, D, -1, "", "A", "", ""), (0, D, -2, "", "B", "", "")])
     b = frame([(0, D, -2, "", "B", "", ""), (0, D, -1, "", "A", "", "")])
     assert sorted(assign_identities(a)["identity"]) == sorted(assign_identities(b)["identity"])
+
+
+def test_identities_are_pinned_forever():
+    """Identities are stored and exported as FITIDs: they must never drift between versions."""
+    f = frame([(0, D, -450, "", "COFFEE", "", ""), (0, D, -450, "", "COFFEE", "", ""),
+               (0, D, 100, "X", "Dep", "m", "FIT1"), (0, D, 100, "X", "Dep", "m", "FIT1"),
+               (1, D, -1, "", "a  B", "", "")])
+    assert assign_identities(f)["identity"].to_list() == [
+        "H:1ae26a1917457dad3fea765a", "H:3cc2c2b207f4a992aaae36a4", "F:FIT1", "F:FIT1#2",
+        "H:143768d57c6a67561ad64b7e"]
