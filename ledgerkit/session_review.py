@@ -36,13 +36,14 @@ from .store import schema, utcnow
 
 C, E, R, OPS = schema.codings, rt.review_edits, rt.rules, rt.review_ops
 REMEMBERED_BASE = 1_000_000       # remembered payees sort after a client's own rules
-_REVIEW_EXTRA = {   # the review frame's coding columns
-    "id": pl.Int64, "state": pl.String, "payee": pl.String, "account": pl.String, "class_": pl.String,
-    "memo": pl.String, "splits": pl.String, "transfer_to": pl.Int64, "rule_id": pl.Int64,
-    "explanation": pl.String, "suggestions": pl.String, "version": pl.Int64, "approved_by": pl.String,
-    "entry_id": pl.Int64, "date_diff": pl.Int64, "keys": pl.String, "entry_posted": pl.Date,
-    "entry_payee": pl.String, "entry_amount": pl.Int64, "entry_category": pl.String,
-    "entry_source": pl.String, "rule_name": pl.String,
+_S = pl.String
+_REVIEW_ROWS = {   # one query: the bank's facts, the description edit, the coding, its match and rule
+    "id": pl.Int64, "account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64, "bank_payee": _S,
+    "bank_description": _S, "bank_memo": _S, "check_number": _S, "e_description": _S,
+    "state": _S, "payee": _S, "account": _S, "class_": _S, "memo": _S, "splits": _S, "transfer_to": pl.Int64,
+    "rule_id": pl.Int64, "explanation": _S, "suggestions": _S, "version": pl.Int64, "approved_by": _S,
+    "entry_id": pl.Int64, "date_diff": pl.Int64, "keys": _S, "entry_posted": pl.Date, "entry_payee": _S,
+    "entry_amount": pl.Int64, "entry_category": _S, "entry_source": _S, "rule_name": _S,
 }
 
 
@@ -87,28 +88,40 @@ class ReviewMixin:
         return frame.sort("posted", "id")
 
     def _review_frame(self, c: Client, ids: list[int] | None = None) -> pl.DataFrame:
-        M, RE = rt.review_matches, rt.register_entries
+        M, RE, T = rt.review_matches, rt.register_entries, schema.transactions
+        text = sa.Text
         with self.store.connect() as conn:
-            batch = engine.load_batch(self.store, conn, c.id, ids)
+            accs = accounts_mod.for_client(conn, c.id)
+            acc_ids = [a.id for a in accs]
             q = (sa.select(
-                C.c.transaction_id, C.c.state, C.c.payee, C.c.account, C.c.class_, C.c.memo,
-                sa.cast(C.c.splits, sa.Text), C.c.transfer_to, C.c.rule_id, C.c.explanation,
-                sa.cast(C.c.suggestions, sa.Text), C.c.version, C.c.approved_by,
-                M.c.entry_id, M.c.date_diff, sa.cast(M.c["keys"], sa.Text), sa.cast(RE.c.posted, sa.Text),
-                RE.c.payee, RE.c.amount, RE.c.category, RE.c.source, R.c.name)
-                .join(schema.transactions, schema.transactions.c.id == C.c.transaction_id)
-                .join(schema.accounts, schema.accounts.c.id == schema.transactions.c.account_id)
-                .outerjoin(M, M.c.transaction_id == C.c.transaction_id)
-                .outerjoin(RE, RE.c.id == sa.func.coalesce(M.c.entry_id, C.c.match_id))
-                .outerjoin(R, R.c.id == C.c.rule_id)
-                .where(schema.accounts.c.client_id == c.id))
-            if ids is not None:
-                q = q.where(ids_in(C.c.transaction_id, ids, conn.dialect.name))
-            extra = fetch(conn, q, _REVIEW_EXTRA)
-        frame = batch.select("id", "account_id", "account_name", "currency", "exponent", "posted", "amount",
-                             "description", pl.col("bank_description"), pl.col("bank_payee"), "memo",
-                             "check_number").rename({"memo": "bank_memo"})
-        return frame.join(extra, on="id", how="left").with_columns(pl.col("state").fill_null("new"))
+                T.c.id, T.c.account_id, sa.cast(T.c.posted, text), T.c.amount, T.c.payee, T.c.description, T.c.memo,
+                T.c.check_number, E.c.description, C.c.state, C.c.payee, C.c.account, C.c.class_, C.c.memo,
+                sa.cast(C.c.splits, text), C.c.transfer_to, C.c.rule_id, C.c.explanation,
+                sa.cast(C.c.suggestions, text), C.c.version, C.c.approved_by, M.c.entry_id, M.c.date_diff,
+                sa.cast(M.c["keys"], text), sa.cast(RE.c.posted, text), RE.c.payee, RE.c.amount, RE.c.category,
+                RE.c.source, R.c.name)
+                .select_from(T.outerjoin(C, C.c.transaction_id == T.c.id)
+                             .outerjoin(E, E.c.transaction_id == T.c.id)
+                             .outerjoin(M, sa.and_(M.c.transaction_id == T.c.id, C.c.transaction_id.is_not(None)))
+                             .outerjoin(RE, RE.c.id == sa.func.coalesce(M.c.entry_id, C.c.match_id))
+                             .outerjoin(R, R.c.id == C.c.rule_id)))
+            if ids is not None:   # by key, not by scanning the client's rows
+                q = q.where((T.c.account_id + 0).in_(acc_ids), ids_in(T.c.id, ids, conn.dialect.name))
+            else:
+                q = q.where(T.c.account_id.in_(acc_ids))
+            rows = fetch(conn, q, _REVIEW_ROWS) if acc_ids else pl.DataFrame(schema=_REVIEW_ROWS)
+        info = pl.DataFrame([(a.id, a.name, a.currency, exponent(a.currency)) for a in accs], orient="row",
+                            schema={"account_id": pl.Int64, "account_name": _S, "currency": _S,
+                                    "exponent": pl.Int32})
+        description = pl.coalesce(pl.col("e_description").replace("", None),
+                                  pl.col("bank_description").replace("", None), pl.col("bank_payee")).fill_null("")
+        return (rows.join(info, on="account_id", how="left")
+                .with_columns(description.alias("description"), pl.col("state").fill_null("new"))
+                .select("id", "account_id", "account_name", "currency", "exponent", "posted", "amount",
+                        "description", "bank_description", "bank_payee", "bank_memo", "check_number",
+                        *[k for k in _REVIEW_ROWS if k not in {"id", "account_id", "posted", "amount", "bank_payee",
+                                                               "bank_description", "bank_memo", "check_number",
+                                                               "e_description"}]))
 
     def review(self, client: Any, account: Any = None, states: list[str] | None = None) -> dict:
         """``{"counts": {state: n}, "transactions": [row, ...]}`` (amounts as decimal strings)."""

@@ -25,12 +25,19 @@ scope is widened to the open rows of every class it touches that has register
 entries; inside those classes the assignment is exactly the one a whole-client
 evaluation finds.
 
+Transactions ledgerkit exported are mirrored into the register (as entries
+the books already have) by the bulk evaluations (imports, whole clients),
+which then also take the open rows those entries could match.
+
 Suggestions come from a model of the client's coded history (``suggest``).
 The whole-client ``evaluate`` and imports compute them from the current
-history; other scopes keep the stored suggestions of rows that were GOLD
-already with unchanged text, and give the others suggestions from the model
-the process holds for the client (trained now when it holds none), so an
-interactive change never waits for a model to be retrained.
+history. Other scopes keep the stored suggestions of rows that were GOLD
+already with unchanged text, unless the change altered the history (a hand
+coding, an undo, a reopening): then every GOLD row in scope gets new ones.
+New suggestions come from a model of the current history when it is short
+(``suggest.QUICK`` rows) or already learned, else from the model the process
+holds for the client (trained at once when it holds none), so an interactive
+change never waits for a long history to be learned again.
 """
 
 from __future__ import annotations
@@ -190,14 +197,20 @@ def inputs() -> list[pl.Expr]:
     return [desc.alias("description"), payee.alias("payee"), clean.alias("clean_payee")]
 
 
-def _rows_query(acc_ids: list[int], open_only: bool) -> sa.Select:
+def _accounts_filter(acc_ids: list[int], by_id: bool) -> sa.ColumnElement[bool]:
+    """The rows of these accounts; with ``by_id`` (a list of ids selects the rows) written
+    so that the database looks the ids up by key rather than scanning the accounts' rows."""
+    return (T.c.account_id + 0).in_(acc_ids) if by_id else T.c.account_id.in_(acc_ids)
+
+
+def _rows_query(acc_ids: list[int], open_only: bool, by_id: bool = False) -> sa.Select:
     q = (sa.select(
         T.c.id, T.c.account_id, _text(T.c.posted), T.c.amount, T.c.payee, T.c.description, T.c.memo,
         T.c.check_number, C.c.state, C.c.description, C.c.payee, C.c.account, C.c.class_, C.c.memo,
         _text(C.c.splits), C.c.transfer_to, C.c.rule_id, C.c.match_id, C.c.explanation, _text(C.c.suggestions),
         C.c.manual, C.c.version)
         .select_from(T.outerjoin(C, C.c.transaction_id == T.c.id))
-        .where(T.c.account_id.in_(acc_ids)))
+        .where(_accounts_filter(acc_ids, by_id)))
     if open_only:
         q = q.where(sa.or_(C.c.state.is_(None), C.c.state.in_(OPEN)))
     return q
@@ -206,9 +219,9 @@ def _rows_query(acc_ids: list[int], open_only: bool) -> sa.Select:
 def _load_rows(conn: sa.Connection, acc_ids: list[int], ids=None, *, open_only: bool = True) -> pl.DataFrame:
     """Transactions of these accounts (open ones unless ``open_only`` is False) with their
     stored coding and the person's edits, optionally only ``ids``."""
-    q = _rows_query(acc_ids, open_only)
+    q = _rows_query(acc_ids, open_only, by_id=ids is not None)
     eq = (sa.select(E.c.transaction_id, E.c.description, E.c.payee, _text(E.c.coding), E.c.actor)
-          .select_from(E.join(T, T.c.id == E.c.transaction_id)).where(T.c.account_id.in_(acc_ids)))
+          .select_from(E.join(T, T.c.id == E.c.transaction_id)).where(_accounts_filter(acc_ids, ids is not None)))
     if ids is not None:
         q = q.where(ids_in(T.c.id, ids, conn.dialect.name))
         eq = eq.where(ids_in(E.c.transaction_id, ids, conn.dialect.name))
@@ -276,20 +289,27 @@ def accounts_frame(accs: list[Account]) -> pl.DataFrame:
 
 def sync_export_mirrors(store: Store, conn: sa.Connection, client_id: int) -> int:
     """Exported transactions are in the books: mirror them as register entries."""
+    return _sync_mirrors(conn, client_id).height
+
+
+def _sync_mirrors(conn: sa.Connection, client_id: int) -> pl.DataFrame:
+    """Mirror the exported transactions not mirrored yet; their (account_id, amount)."""
     q = (sa.select(T.c.id.label("transaction_id"), T.c.account_id, T.c.posted, T.c.amount, T.c.check_number,
                    C.c.payee, C.c.account.label("category"))
          .join(C, C.c.transaction_id == T.c.id).join(A, A.c.id == T.c.account_id)
          .outerjoin(RE, RE.c.transaction_id == T.c.id)
          .where(A.c.client_id == client_id, C.c.state == "exported", C.c.match_id.is_(None), RE.c.id.is_(None)))
     rows = conn.execute(q).all()
+    keys = pl.DataFrame([(r.account_id, r.amount) for r in rows], schema={"account_id": pl.Int64, "amount": pl.Int64},
+                        orient="row")
     if not rows:
-        return 0
+        return keys
     conn.execute(sa.insert(RE), [
         {"client_id": client_id, "account_id": r.account_id, "identity": f"X:{r.transaction_id}",
          "posted": r.posted, "amount": r.amount, "payee": r.payee or "", "memo": "",
          "check_number": r.check_number or "", "category": r.category or "", "txn_type": "",
          "register_account": "", "source": "export", "transaction_id": r.transaction_id} for r in rows])
-    return len(rows)
+    return keys.unique()
 
 
 # -- formatting ---------------------------------------------------------------------
@@ -579,7 +599,11 @@ def evaluate_scope(store: Store, conn: sa.Connection, client_id: int, ids=(), *,
     ``history_changed`` every GOLD row in scope does."""
     touched = frozenset(int(i) for i in touched)
     scope = {int(i) for i in ids}
+    seen: list = []
     for match, conditions in rules or []:
+        if (match, conditions) in seen:
+            continue
+        seen.append((match, conditions))
         hits = rule_candidates(conn, client_id, conditions, match)
         if hits is None:
             run(store, conn, client_id, Scope(touched=touched, history_changed=history_changed))
@@ -590,8 +614,10 @@ def evaluate_scope(store: Store, conn: sa.Connection, client_id: int, ids=(), *,
                                           history_changed=history_changed))
 
 
-_ANCHOR_FIELDS = {"description": (T.c.description, T.c.payee, E.c.description),
-                  "payee": (T.c.description, T.c.payee, E.c.description, E.c.payee)}
+# where a rule's text can come from: the person's edit or the bank's (a payee may be cleaned
+# from the description)
+_ANCHOR_FIELDS = {"description": ((T.c.description, T.c.payee), (E.c.description,)),
+                  "payee": ((T.c.description, T.c.payee), (E.c.description, E.c.payee))}
 
 
 def _needle(value) -> str:
@@ -600,11 +626,20 @@ def _needle(value) -> str:
     return best if best.isascii() else ""
 
 
+def _text_hit(col, needle: str, dialect: str) -> sa.ColumnElement[bool]:
+    """``col`` contains ``needle`` ignoring ASCII case, or holds non-ASCII text (whose case
+    folding SQL may not know): a superset of the rows the rule engine finds."""
+    if dialect == "sqlite":      # SQLite's LIKE ignores ASCII case by itself (no lower() per row)
+        return sa.or_(col.contains(needle, autoescape=True),
+                      sa.func.length(col) != sa.func.length(sa.cast(col, sa.LargeBinary)))
+    return sa.or_(col.icontains(needle, autoescape=True), sa.func.length(col) != sa.func.octet_length(col))
+
+
 def rule_candidates(conn: sa.Connection, client_id: int, conditions: list[dict], match: str = "all"
                     ) -> list[int] | None:
-    """Open rows of the client a rule with these conditions could match (a superset,
-    found in SQL by one word of a text condition), or None when the rule has no such
-    condition (then every open row is a candidate)."""
+    """Rows of the client a rule with these conditions could match (a superset, found
+    in SQL by the longest word of one of its text conditions; open or not), or None
+    when the rule has no such condition (then every open row is a candidate)."""
     if match != "all":
         return None
     anchor = next(((c["field"], _needle(c.get("value"))) for c in conditions
@@ -617,16 +652,13 @@ def rule_candidates(conn: sa.Connection, client_id: int, conditions: list[dict],
     acc_ids = [r[0] for r in conn.execute(sa.select(A.c.id).where(A.c.client_id == client_id))]
     if not acc_ids:
         return []
-    # the rule's text is the person's edit or the bank's (the payee may be cleaned from the
-    # description); SQL lower-cases ASCII only, so rows with other characters are candidates too
-    blob = sa.LargeBinary
-    hit = sa.or_(*(sa.or_(col.icontains(needle, autoescape=True),
-                          sa.func.length(col) != sa.func.length(sa.cast(col, blob)))
-                   for col in _ANCHOR_FIELDS[fld]))
-    q = (sa.select(T.c.id).select_from(T.outerjoin(C, C.c.transaction_id == T.c.id)
-                                       .outerjoin(E, E.c.transaction_id == T.c.id))
-         .where(T.c.account_id.in_(acc_ids), sa.or_(C.c.state.is_(None), C.c.state.in_(OPEN)), hit))
-    return [r[0] for r in conn.execute(q)]
+    dialect = conn.dialect.name
+    bank_cols, edit_cols = _ANCHOR_FIELDS[fld]
+    bank = sa.select(T.c.id).where(T.c.account_id.in_(acc_ids), sa.or_(*(_text_hit(c, needle, dialect)
+                                                                          for c in bank_cols)))
+    edited = (sa.select(E.c.transaction_id).select_from(E.join(T, T.c.id == E.c.transaction_id))
+              .where(T.c.account_id.in_(acc_ids), sa.or_(*(_text_hit(c, needle, dialect) for c in edit_cols))))
+    return [r[0] for r in conn.execute(bank)] + [r[0] for r in conn.execute(edited)]
 
 
 def _register_classes(conn: sa.Connection, acc_ids: list[int], amounts: pl.Series) -> pl.DataFrame:
@@ -654,8 +686,11 @@ def run(store: Store, conn: sa.Connection, client_id: int, scope: Scope, *, rule
     from .. import accounts as accounts_mod
     from .register import resolve_pending
 
-    if resolve_pending(conn, client_id) | sync_export_mirrors(store, conn, client_id):
-        scope = scope.widened()      # the register changed: every open row may match differently
+    if resolve_pending(conn, client_id):
+        scope = scope.widened()      # entries found their account: every open row may match differently
+    # what ledgerkit exported is in the books: bulk evaluations (imports, whole clients) mirror it
+    # first, and take the open rows those entries could match; a person's change does not look
+    mirrored = _sync_mirrors(conn, client_id) if scope.everything or scope.new is not None else None
     accs = accounts_mod.for_client(conn, client_id)
     if not accs:
         return
@@ -677,7 +712,10 @@ def run(store: Store, conn: sa.Connection, client_id: int, scope: Scope, *, rule
         rows = pl.concat(parts) if parts else pl.DataFrame(schema=ROW_SCHEMA | EDIT_SCHEMA)
         register = empty_reg
         if rows.height and _has_register(conn, client_id):
-            keys = rows.select("account_id", "amount").unique()
+            keys = rows.select("account_id", "amount")
+            if mirrored is not None and mirrored.height:
+                keys = pl.concat([keys, mirrored])
+            keys = keys.unique()
             register = load_register(store, conn, client_id, keys["amount"].unique()) \
                 .join(keys, on=["account_id", "amount"], how="semi")
             if register.height:
@@ -698,16 +736,27 @@ def run(store: Store, conn: sa.Connection, client_id: int, scope: Scope, *, rule
     write(store, conn, out, work, matches)
 
 
+def _coded() -> sa.ColumnElement[bool]:
+    """Codings that belong to the coded history (see ``_history_from``)."""
+    return sa.and_(C.c.account != "", sa.or_(
+        C.c.state.in_(("approved", "exported")),
+        sa.and_(C.c.state.in_(OPEN), sa.or_(C.c.manual.is_(True), C.c.state == "blue"), C.c.account != "-split-")))
+
+
+def _history_exceeds(conn: sa.Connection, acc_ids: list[int], n: int) -> bool:
+    """Whether the client's stored coded history has more than ``n`` rows (stops at n + 1)."""
+    q = (sa.select(C.c.transaction_id).select_from(C.join(T, T.c.id == C.c.transaction_id))
+         .where(T.c.account_id.in_(acc_ids), _coded()).limit(1).offset(n))
+    return conn.execute(q).first() is not None
+
+
 def _history(conn: sa.Connection, acc_ids: list[int], work: pl.DataFrame, out: pl.DataFrame) -> pl.DataFrame:
     """The client's coded history as a whole-client evaluation would see it: rows
     outside ``work`` as stored, rows in it as just derived (newest ``MAX_HISTORY``)."""
-    coded = sa.or_(C.c.state.in_(("approved", "exported")),
-                   sa.and_(C.c.state.in_(OPEN), sa.or_(C.c.manual.is_(True), C.c.state == "blue"),
-                           C.c.account != "-split-"))
     q = (sa.select(T.c.id, T.c.payee, T.c.description, T.c.amount, C.c.account, C.c.state, E.c.description,
                    E.c.payee)
          .select_from(C.join(T, T.c.id == C.c.transaction_id).outerjoin(E, E.c.transaction_id == T.c.id))
-         .where(T.c.account_id.in_(acc_ids), C.c.account != "", coded)
+         .where(T.c.account_id.in_(acc_ids), _coded())
          .order_by(T.c.id.desc()).limit(suggest.MAX_HISTORY + work.height))
     stored = fetch(conn, q, {"id": pl.Int64, "bank_payee": S, "bank_description": S, "amount": pl.Int64,
                              "account": S, "state": S, "e_description": S, "e_payee": S})
@@ -720,8 +769,17 @@ def _suggest(store: Store, conn: sa.Connection, client_id: int, acc_ids: list[in
              out: pl.DataFrame, scope: Scope) -> pl.DataFrame:
     """Suggestions for the GOLD rows of ``out`` (see the module docstring for which)."""
     gold = out.filter(pl.col("state") == "gold")
+    if gold.height == 0:
+        return _with_suggestions(out, pl.DataFrame(schema=_SUG_SCHEMA))
+    key = f"{store.workspace}:{client_id}"
+    # an interactive change on a client with a long history uses the model the process holds,
+    # as it stands (without reading the history); a short history is learned again at once
+    model = None if scope.refresh else suggest.current(key)
+    if model is not None and not _history_exceeds(conn, acc_ids, suggest.QUICK):
+        model = None
     parts = []
-    if gold.height and not scope.refresh and not scope.history_changed:
+    if not scope.refresh and (not scope.history_changed or model is not None):
+        # rows that were GOLD with the same text would get what they have: keep it
         before = work.select(pl.col("id").alias("transaction_id"), pl.col("state").alias("_was"),
                              pl.col("c_suggestions").alias("_kept"))
         kept = gold.select("transaction_id").join(before, on="transaction_id").filter(
@@ -735,11 +793,13 @@ def _suggest(store: Store, conn: sa.Connection, client_id: int, acc_ids: list[in
                 "transaction_id", pl.col("_kept").alias("suggestions"), "_stext"))
             gold = gold.join(kept.select("transaction_id"), on="transaction_id", how="anti")
     if gold.height:
-        hist = _history(conn, acc_ids, work, out)
-        sug = suggest.suggest(hist, _gold_frame(gold), f"{store.workspace}:{client_id}", fresh=scope.refresh)
+        if model is not None:
+            sug = suggest.predict(model, _gold_frame(gold))
+        else:
+            hist = _history(conn, acc_ids, work, out)
+            sug = suggest.suggest(hist, _gold_frame(gold), key, fresh=scope.refresh)
         parts.append(_suggestion_frame(sug))
-    sframe = pl.concat(parts) if parts else pl.DataFrame(schema=_SUG_SCHEMA)
-    return _with_suggestions(out, sframe)
+    return _with_suggestions(out, pl.concat(parts) if parts else pl.DataFrame(schema=_SUG_SCHEMA))
 
 
 def _stamp(conn: sa.Connection) -> str:
@@ -766,21 +826,31 @@ def write(store: Store, conn: sa.Connection, out: pl.DataFrame, work: pl.DataFra
         updated_at=pl.lit(_stamp(conn), dtype=pl.String),
         manual=pl.col("manual").cast(pl.Int64) if store.is_sqlite else pl.col("manual"),
     ).drop("_old_version").sort("transaction_id")     # appended in key order
-    # columns NULL throughout are left to the table's default (NULL): no parameter per row
-    frame = frame.drop([c for c in ("splits", "transfer_to", "rule_id", "match_id", "suggestions")
-                        if frame[c].null_count() == frame.height])
     # a batch bigger than the whole table (a first big import) is loaded faster with the state index
     # rebuilt once (the codings' ids are transaction ids: their maximum bounds the table's size).
     # Only inside an open driver transaction: pysqlite runs DDL before any DML in autocommit.
     bulk = (frame.height >= BULK_ROWS and getattr(conn.connection.dbapi_connection, "in_transaction", True)
             and frame.height > int(conn.execute(sa.select(sa.func.max(C.c.transaction_id))).scalar() or 0))
-    store.insert_frame(conn, C, frame, bulk=bulk)
+    rebuild = list(C.indexes) if bulk else []
+    for index in rebuild:
+        index.drop(conn)
+    insert_rows(store, conn, C, frame)
+    for index in rebuild:
+        index.create(conn)
     blue = matches.join(changed.select(pl.col("transaction_id").alias("id")), on="id") if matches.height else matches
     if blue.height:
         store.insert_frame(conn, RM, blue.select(
             pl.col("id").alias("transaction_id"), "entry_id", pl.col("date_diff").cast(pl.Int64),
             (pl.lit('["') + pl.col("keys").list.join('", "') + pl.lit('"]')).alias("keys")))
     return changed.height
+
+
+def insert_rows(store: Store, conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    """``store.insert_frame`` in key order, leaving columns that are NULL throughout to
+    their default (NULL): the GOLD rows of an import then cost their id and payee only."""
+    nulls = [c for c in frame.columns if table.c[c].nullable and table.c[c].server_default is None
+             and frame[c].null_count() == frame.height]
+    store.insert_frame(conn, table, frame.drop(nulls))
 
 
 def _chunks(seq: list, n: int = 5000):

@@ -22,11 +22,15 @@ Hungarian for small groups, sparse LAPJV for large ones).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import polars as pl
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy are imported where competing candidates are solved: most
+# evaluations (and every command-line start) never need them
 
 DEFAULT_WINDOW = 5
 BANK_COLUMNS = {"id": pl.Int64, "account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64,
@@ -92,6 +96,11 @@ def candidates(bank: pl.DataFrame, register: pl.DataFrame, windows: pl.DataFrame
 
 def _solve_group(b: np.ndarray, r: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Best one-to-one assignment within one group of competing candidates."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     ub, ib = np.unique(b, return_inverse=True)
     ur, ir = np.unique(r, return_inverse=True)
     nb, nr = len(ub), len(ur)
@@ -128,6 +137,10 @@ def match(bank: pl.DataFrame, register: pl.DataFrame, windows: pl.DataFrame | No
     chosen = [pairs.filter(single).select("id", "entry_id")]
     rest = pairs.filter(~single)
     if rest.height:
+        import numpy as np
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
         rest = rest.with_columns(_sim=payee_similarity(pl.col("text"), pl.col("payee")))
         if previous is not None and previous.height:
             prev = previous.select(pl.col("id").cast(pl.Int64), pl.col("entry_id").cast(pl.Int64),

@@ -24,7 +24,6 @@ import hashlib
 import threading
 import warnings
 
-import numpy as np
 import polars as pl
 
 MAX_HISTORY = 20_000        # most recent coded transactions used for learning
@@ -49,6 +48,7 @@ def _texts(frame: pl.DataFrame) -> list[str]:
 
 class _Model:
     def __init__(self, history: pl.DataFrame):
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = _texts(history)
@@ -74,6 +74,8 @@ class _Model:
         return out
 
     def _predict(self, texts: list[str]) -> list[list[dict]]:
+        import numpy as np
+
         Q = self.vectorizer.transform(texts)
         sims = (Q @ self.X.T).tocsr()
         familiar = np.asarray(sims.max(axis=1).todense()).ravel() if sims.shape[1] else np.zeros(Q.shape[0])
@@ -90,6 +92,19 @@ class _Model:
         return [[{"account": classes[j], "confidence": round(c, 2)}
                  for j, c, k in zip(o, t, kk, strict=True) if k]
                 for o, t, kk in zip(order.tolist(), top.tolist(), keep.tolist(), strict=True)]
+
+
+def current(cache_key: str) -> object | None:
+    """The model the process holds for a client (the latest trained or used exactly), if any."""
+    with _lock:
+        return _latest.get(cache_key)
+
+
+def predict(model: object, gold: pl.DataFrame) -> dict[int, list[dict]]:
+    """Suggestions for ``gold`` (id, payee, description, amount) from a given model."""
+    if gold.height == 0:
+        return {}
+    return dict(zip(gold["id"].to_list(), model.predict(gold), strict=True))   # type: ignore[attr-defined]
 
 
 def suggest(history: pl.DataFrame, gold: pl.DataFrame, cache_key: str = "", *, fresh: bool = True
