@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from .. import frames
+
 SPLIT_TYPE = pl.List(pl.Struct({"account": pl.String, "amount": pl.Int64, "memo": pl.String, "class": pl.String}))
 
 SCHEMA: dict[str, pl.DataType] = {
@@ -51,22 +53,7 @@ CARD = "credit_card"
 
 def conform(frame: pl.DataFrame) -> pl.DataFrame:
     """Cast to SCHEMA, filling absent columns (strings "", exp 2, matched False)."""
-    exprs = []
-    for name, dtype in SCHEMA.items():
-        if name in frame.columns:
-            e = pl.col(name).cast(dtype)
-            if dtype == pl.String:
-                e = e.fill_null("")
-            exprs.append(e.alias(name))
-        elif dtype == pl.String:
-            exprs.append(pl.lit("", dtype=pl.String).alias(name))
-        elif name == "exp":
-            exprs.append(pl.lit(2, dtype=pl.Int32).alias(name))
-        elif name == "matched":
-            exprs.append(pl.lit(False).alias(name))
-        else:
-            exprs.append(pl.lit(None, dtype=dtype).alias(name))
-    return frame.select(exprs)
+    return frames.conform(frame, SCHEMA, {"exp": 2, "matched": False})
 
 
 def is_card(kind: pl.Expr) -> pl.Expr:

@@ -22,6 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import polars as pl
 
+from .. import frames
 from ..model import AccountKind, DocumentKind, Issue
 
 TXN_SCHEMA: dict[str, pl.DataType] = {
@@ -43,23 +44,9 @@ def empty_transactions() -> pl.DataFrame:
 
 
 def conform(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add missing columns (empty strings), cast and order as TXN_SCHEMA."""
-    exprs = []
-    for name, dtype in TXN_SCHEMA.items():
-        if name in frame.columns:
-            e = pl.col(name).cast(dtype)
-            if dtype == pl.String:
-                e = e.fill_null("")
-            exprs.append(e.alias(name))
-        elif dtype == pl.String:
-            exprs.append(pl.lit("", dtype=pl.String).alias(name))
-        elif name == "account":
-            exprs.append(pl.lit(0, dtype=pl.Int32).alias(name))
-        elif name == "row":
-            exprs.append(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(name))
-        else:
-            exprs.append(pl.lit(None, dtype=dtype).alias(name))
-    return frame.select(exprs)
+    """Add missing columns (empty strings; account 0; row = position), cast and order as TXN_SCHEMA."""
+    return frames.conform(frame, TXN_SCHEMA, {
+        "account": 0, "row": pl.int_range(1, pl.len() + 1, dtype=pl.Int64)})
 
 
 @dataclass(frozen=True, slots=True)
