@@ -73,6 +73,12 @@ class ReviewMixin:
         c = self.client(client)
         return engine.evaluate(self.store, c.id, refresh_suggestions=refresh_suggestions)
 
+    def learn_suggestions(self, client: Any) -> bool:
+        """Learn the client's suggestion model now (for a dashboard's warm-up): interactive
+        changes then never wait for it. False when nothing is coded yet."""
+        c = self.client(client)
+        return engine.learn_suggestions(self.store, c.id)
+
     def _review_added(self, client: Client):
         """The import hook: the rows a file added get their state in the file's own transaction."""
         def added(conn: sa.Connection, frame: pl.DataFrame) -> None:

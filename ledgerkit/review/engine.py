@@ -69,6 +69,7 @@ CODING_COMPARE = ("state", "payee", "account", "class_", "memo", "splits", "tran
                   "explanation", "suggestions", "description", "manual")
 JSON_COLUMNS = ("splits", "suggestions")
 BULK_ROWS = 50_000
+RULE_QUERIES = 8          # rules whose rows are looked up one by one; more: every open row
 S = pl.String
 ROW_SCHEMA = {
     "id": pl.Int64, "account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64, "bank_payee": S,
@@ -583,6 +584,22 @@ def evaluate(store: Store, client_id: int, *, rules: list[Rule] | None = None,
         return state_counts(conn, client_id)
 
 
+def learn_suggestions(store: Store, client_id: int) -> bool:
+    """Learn the client's suggestion model from its coded history now (a dashboard's
+    warm-up), so that no interactive change waits for it. False: nothing coded yet."""
+    from .. import accounts as accounts_mod
+
+    with store.connect() as conn:
+        acc_ids = [a.id for a in accounts_mod.for_client(conn, client_id)]
+        if not acc_ids:
+            return False
+        empty = pl.DataFrame(schema=ROW_SCHEMA | EDIT_SCHEMA)
+        hist = _history(conn, acc_ids, empty, pl.DataFrame(schema={
+            "transaction_id": pl.Int64, "state": S, "account": S, "manual": pl.Boolean, "_in_payee": S,
+            "_in_desc": S, "amount": pl.Int64}))
+    return suggest.learn(hist, f"{store.workspace}:{client_id}") is not None
+
+
 def evaluate_new(store: Store, conn: sa.Connection, client_id: int, frame: pl.DataFrame) -> None:
     """Evaluate the rows an import just inserted (``frame``: id, account_id, posted, amount,
     payee, description, memo, check_number), inside the import's transaction."""
@@ -599,11 +616,14 @@ def evaluate_scope(store: Store, conn: sa.Connection, client_id: int, ids=(), *,
     ``history_changed`` every GOLD row in scope does."""
     touched = frozenset(int(i) for i in touched)
     scope = {int(i) for i in ids}
-    seen: list = []
-    for match, conditions in rules or []:
-        if (match, conditions) in seen:
-            continue
-        seen.append((match, conditions))
+    distinct: list = []
+    for rule in rules or []:
+        if rule not in distinct:
+            distinct.append(rule)
+    if len(distinct) > RULE_QUERIES:    # a bulk coding of many payees: one pass over the open rows
+        run(store, conn, client_id, Scope(touched=touched, history_changed=history_changed))
+        return
+    for match, conditions in distinct:
         hits = rule_candidates(conn, client_id, conditions, match)
         if hits is None:
             run(store, conn, client_id, Scope(touched=touched, history_changed=history_changed))
@@ -873,5 +893,5 @@ def state_counts_for(store: Store, client_id: int, account_id: int | None = None
 
 
 __all__ = ["FINAL", "OPEN", "STATES", "Outcome", "Scope", "derive", "derive_codings", "evaluate", "evaluate_new",
-           "evaluate_scope", "load_batch", "load_register", "load_rules", "rule_candidates", "rules_for", "run",
+           "evaluate_scope", "learn_suggestions", "load_batch", "load_register", "load_rules", "rule_candidates", "rules_for", "run",
            "state_counts", "state_counts_for", "write"]

@@ -94,6 +94,35 @@ class _Model:
                 for o, t, kk in zip(order.tolist(), top.tolist(), keep.tolist(), strict=True)]
 
 
+def learn(history: pl.DataFrame, cache_key: str = "") -> object | None:
+    """The model of ``history`` (trained unless cached), made the client's current one;
+    None when there is nothing coded to learn from."""
+    history = history.filter(pl.col("account").fill_null("") != "").tail(MAX_HISTORY)
+    if history.height == 0:
+        return None
+    key = f"{cache_key}:{_digest(history)}"
+    with _lock:
+        model = _cache.get(key)
+    if model is None:
+        model = _Model(history)
+        with _lock:
+            if len(_cache) > 32:
+                _cache.clear()
+            _cache[key] = model
+    with _lock:
+        if len(_latest) > 32:
+            _latest.clear()
+        _latest[cache_key] = model
+    return model
+
+
+def _digest(history: pl.DataFrame) -> str:
+    digest = hashlib.sha1()
+    for col in ("payee", "description", "amount", "account"):
+        digest.update(history[col].cast(pl.String).fill_null("").str.join("\x1f").item().encode())
+    return digest.hexdigest()
+
+
 def current(cache_key: str) -> object | None:
     """The model the process holds for a client (the latest trained or used exactly), if any."""
     with _lock:
@@ -118,10 +147,7 @@ def suggest(history: pl.DataFrame, gold: pl.DataFrame, cache_key: str = "", *, f
     if gold.height == 0 or history.height == 0:
         return {}
     history = history.tail(MAX_HISTORY)
-    digest = hashlib.sha1()
-    for col in ("payee", "description", "amount", "account"):
-        digest.update(history[col].cast(pl.String).fill_null("").str.join("\x1f").item().encode())
-    key = f"{cache_key}:{digest.hexdigest()}"
+    key = f"{cache_key}:{_digest(history)}"
     with _lock:
         model = _cache.get(key)
         exact = model is not None

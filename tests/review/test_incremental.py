@@ -239,3 +239,27 @@ def test_imported_ids_are_read_back_when_not_one_block(session, acme):
         ingest._with_ids = real
     assert sorted(seen["fast"]["id"].to_list()) == sorted(ids.values())
     assert {r["state"] for r in codings(session).values()} == {"gold"}
+
+
+def test_learn_suggestions_then_edits_use_the_model(session, acme):
+    ids = bank(session, acme, [row("s1", "2024-09-01", "-349.00", "TOOTHSOFT CLOUD 8812"),
+                               row("s2", "2024-09-02", "-20.00", "MYSTERY 77")])
+    assert session.learn_suggestions(acme) is False           # nothing coded yet
+    session.code(acme, ids["s1"], "Software", remember=False)
+    assert session.learn_suggestions(acme) is True
+    edited = session.edit(acme, ids["s2"], description="TOOTHSOFT CLOUD 9912")
+    assert edited["state"] == "gold" and [s["account"] for s in edited["suggestions"]] == ["Software"]
+
+
+def test_bulk_coding_of_many_payees(session, acme):
+    names = [f"VENDOR{chr(65 + i)}{chr(75 + i)} SUPPLY" for i in range(12)]
+    rows = [row(f"v{i}-{j}", f"2024-10-{1 + i:02d}", f"-{10 + i}.{j}0", f"{n} {100 + j}")
+            for i, n in enumerate(names) for j in range(2)]
+    ids = bank(session, acme, rows)
+    res = session.code_many(acme, [{"id": ids[f"v{i}-0"], "account": "Supplies"} for i in range(len(names))])
+    assert res["coded"] == 12
+    got = codings(session)
+    assert all(got[ids[f"v{i}-1"]]["state"] == "red" for i in range(len(names)))   # remembered
+    before = versions(session)
+    session.evaluate(acme, refresh_suggestions=False)
+    assert versions(session) == before
