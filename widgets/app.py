@@ -133,18 +133,15 @@ class DashboardApp:
             self.clients.pick(session.client(start_client).id)
 
     def warm_up(self) -> dict[int, dict]:
-        """Bring every client's review states up to date (files may have arrived through the command
-        line) and return the counts per client. Under Voila's preheated kernel this also loads the review
+        """Every client's counts per review state. Imports evaluate their own rows (from the page or
+        the command line), so this only reads; under Voila's preheated kernel it also loads the review
         engine before anyone opens the page, so the first edit is as fast as the others."""
         counts = {}
         for client in self.session.clients():
             try:
-                result = review_access.evaluate(self.session, client)
+                counts[client.id] = review_access.state_counts(self.session, client)
             except Exception as e:          # one client's problem must not keep the others away
-                self.status.report(e, f"bring {client.name}'s review states up to date")
-                continue
-            if result is not None:
-                counts[client.id] = result
+                self.status.report(e, f"read {client.name}'s review states")
         return counts
 
     # -- panels ---------------------------------------------------------------

@@ -207,14 +207,14 @@ def test_client_data_keeps_the_last_clients_and_notices_new_files(session, firm,
 
 
 def test_a_failing_client_does_not_keep_the_dashboard_away(session, firm, monkeypatch):
-    real = session.evaluate
+    real = session.state_counts
 
-    def evaluate(client):
+    def state_counts(client, *args, **kwargs):
         if session.client(client).name == "Birch Bakery":
             raise RuntimeError("engine fault")
-        return real(client)
+        return real(client, *args, **kwargs)
 
-    monkeypatch.setattr(session, "evaluate", evaluate)
+    monkeypatch.setattr(session, "state_counts", state_counts)
     app = DashboardApp(session)
     assert [r["name"] for r in app.clients.rows] == ["Acme Dental", "Birch Bakery"]
     assert app.status.level == "error" and "Birch Bakery" in app.status.message
