@@ -48,9 +48,9 @@ def record(conn: sa.Connection, store: Store, client_id: int, refs: list[Documen
             posted=ref.posted, period_start=ref.period_start, period_end=ref.period_end, created_at=utcnow()))
 
 
-def link(conn: sa.Connection, client_id: int) -> int:
-    """Link unlinked check and deposit documents to their transaction; returns how many."""
-    linked = 0
+def link(conn: sa.Connection, client_id: int) -> list[int]:
+    """Link unlinked check and deposit documents to their transaction; returns those transactions' ids."""
+    linked: list[int] = []
     docs = conn.execute(sa.select(D).where(D.c.client_id == client_id, D.c.transaction_id.is_(None),
                                            D.c.kind.in_([DocumentKind.CHECK.value, DocumentKind.DEPOSIT.value])))
     for d in docs.fetchall():
@@ -74,7 +74,7 @@ def link(conn: sa.Connection, client_id: int) -> int:
         taken = conn.execute(sa.select(D.c.id).where(D.c.transaction_id == hits[0].id)).first() if len(hits) == 1 else True
         if len(hits) == 1 and not taken:
             conn.execute(sa.update(D).where(D.c.id == d.id).values(transaction_id=hits[0].id))
-            linked += 1
+            linked.append(hits[0].id)
     return linked
 
 

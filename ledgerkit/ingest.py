@@ -52,19 +52,22 @@ def expand(paths: list[str | Path]) -> list[Path]:
 
 # called inside a file's import transaction with the rows it added (``id`` and the bank's facts)
 AddedHook = Callable[[sa.Connection, pl.DataFrame], None]
+LinkedHook = Callable[[sa.Connection, list[int]], None]   # transactions that just got a check/deposit image
 
 
 def import_files(store: Store, client_id: int, paths: list[str | Path], *, account_id: int | None = None,
-                 actor: str, options: dict | None = None, on_added: AddedHook | None = None) -> ImportRecord:
+                 actor: str, options: dict | None = None, on_added: AddedHook | None = None,
+                 on_linked: LinkedHook | None = None) -> ImportRecord:
     results = [import_file(store, client_id, p, account_id=account_id, actor=actor, options=options,
-                           on_added=on_added)
+                           on_added=on_added, on_linked=on_linked)
                for p in expand(paths)]
     return ImportRecord(files=tuple(results))
 
 
 def import_file(store: Store, client_id: int, path: str | Path, *, data: bytes | None = None,
                 account_id: int | None = None, actor: str, options: dict | None = None,
-                display_name: str | None = None, on_added: AddedHook | None = None) -> FileResult:
+                display_name: str | None = None, on_added: AddedHook | None = None,
+                on_linked: LinkedHook | None = None) -> FileResult:
     path = Path(path)
     name = display_name or str(path)
     options = dict(options or {})
@@ -105,7 +108,8 @@ def import_file(store: Store, client_id: int, path: str | Path, *, data: bytes |
     try:
         with store.begin() as conn:
             added, dups, accs, warnings = _write(store, conn, client_id, name, path, data, sha, importer.name,
-                                                 extract, account_id, actor, round_amounts, issues, on_added)
+                                                 extract, account_id, actor, round_amounts, issues, on_added,
+                                                 on_linked)
     except _Reject as r:
         return rejected(issues + r.issues, importer.name)
     return FileResult(name, sha, ImportStatus.IMPORTED, importer=importer.name, added=added, duplicates=dups,
@@ -147,7 +151,8 @@ def _amount_units(frame: pl.DataFrame, exps: dict[int, int], name: str, round_am
 
 def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: Path, data: bytes, sha: str,
            importer: str, extract: Extract, account_id: int | None, actor: str, round_amounts: bool,
-           issues: list[Issue], on_added: AddedHook | None = None) -> tuple[int, int, list[int], list[Issue]]:
+           issues: list[Issue], on_added: AddedHook | None = None, on_linked: LinkedHook | None = None
+           ) -> tuple[int, int, list[int], list[Issue]]:
     T = schema.transactions
     refs = extract.accounts
     frame = conform(extract.transactions)
@@ -201,9 +206,11 @@ def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: P
         store.insert_frame(conn, T, rows, bulk=bulk)
     _write_balances(conn, extract, accs, sha, name)
     documents_mod.record(conn, store, client_id, extract.documents, sha, path.name, accs)
-    documents_mod.link(conn, client_id)
+    linked = documents_mod.link(conn, client_id)
     if on_added is not None and new.height:
         on_added(conn, _with_ids(store, conn, rows, before))
+    if on_linked is not None and linked:
+        on_linked(conn, linked)
     return new.height, frame.height - new.height, [a.id for a in accs], warnings
 
 

@@ -103,7 +103,8 @@ class Session(ReviewMixin, ExportMixin):
         account_id = self.account(c, account).id if account is not None else None
         # new transactions land in a review state within their import (ReviewMixin)
         record = ingest.import_files(self.store, c.id, paths, account_id=account_id, actor=self.actor,
-                                     options=options, on_added=self._review_added(c))
+                                     options=options, on_added=self._review_added(c),
+                                   on_linked=self._review_linked(c))
         return record
 
     def import_bytes(self, client: str | int | Client, filename: str, data: bytes,
@@ -113,7 +114,8 @@ class Session(ReviewMixin, ExportMixin):
         account_id = self.account(c, account).id if account is not None else None
         result = ingest.import_file(self.store, c.id, Path(filename), data=data, account_id=account_id,
                                     actor=self.actor, options=options, display_name=filename,
-                                    on_added=self._review_added(c))   # ReviewMixin
+                                    on_added=self._review_added(c),   # ReviewMixin
+                                    on_linked=self._review_linked(c))
         return result
 
     # -- transactions and documents --------------------------------------

@@ -85,6 +85,13 @@ class ReviewMixin:
             engine.evaluate_new(self.store, conn, client.id, frame)
         return added
 
+    def _review_linked(self, client: Client):
+        """The import hook for images: a check that just got its image is evaluated again, since the
+        payee written on the check can make it RED (a remembered payee)."""
+        def linked(conn: sa.Connection, ids: list[int]) -> None:
+            engine.evaluate_scope(self.store, conn, client.id, ids, touched=ids)
+        return linked
+
     def review_frame(self, client: Any, account: Any = None) -> pl.DataFrame:
         """Every transaction of the client with its state and coding, as polars."""
         c = self.client(client)
@@ -172,10 +179,13 @@ class ReviewMixin:
 
     def _rows_for(self, conn: sa.Connection, client_id: int, ids: list[int]) -> dict[int, dict]:
         """Transactions of this client by id (with currency and current coding); NotFound otherwise."""
-        T, A = schema.transactions, schema.accounts
+        T, A, D = schema.transactions, schema.accounts, schema.documents
+        # the payee written on a linked check image (the bank's text for a check names none)
+        image_payee = (sa.select(D.c.payee).where(D.c.transaction_id == T.c.id, D.c.kind == "check",
+                                                  D.c.payee != "").limit(1).scalar_subquery().label("image_payee"))
         out: dict[int, dict] = {}
         for chunk in engine._chunks(sorted(set(ids))):
-            q = (sa.select(T.c.id, T.c.account_id, T.c.amount, T.c.payee, T.c.description, A.c.currency,
+            q = (sa.select(T.c.id, T.c.account_id, T.c.amount, T.c.payee, T.c.description, A.c.currency, image_payee,
                            C.c.state, C.c.version, C.c.payee.label("c_payee"), C.c.account.label("c_account"),
                            C.c.rule_id.label("c_rule_id"), C.c.manual.label("c_manual"))
                  .join(A, A.c.id == T.c.account_id).outerjoin(C, C.c.transaction_id == T.c.id)
@@ -248,8 +258,10 @@ class ReviewMixin:
         is too generic to remember): the rows "of the same payee"."""
         desc = (edits or {}).get("description") or txn["description"] or txn["payee"] or ""
         fld, key = "description", payees.payee_key(desc)
-        if not payees.rememberable(key) and txn["payee"]:
-            fld, key = "payee", payees.payee_key(txn["payee"])
+        for other in (txn.get("image_payee"), txn["payee"]):   # a check: the payee on its image
+            if payees.rememberable(key) or not other:
+                continue
+            fld, key = "payee", payees.payee_key(other)
         if not payees.rememberable(key):
             return None
         return [{"field": fld, "op": "contains", "value": key}]

@@ -263,7 +263,29 @@ def load_batch(store: Store, conn: sa.Connection, client_id: int, ids: list[int]
     accs = accounts_mod.for_client(conn, client_id)
     rows = _load_rows(conn, [a.id for a in accs], ids, open_only=False) if accs else \
         pl.DataFrame(schema=ROW_SCHEMA | {k: v for k, v in EDIT_SCHEMA.items() if k != "id"})
-    return _prepare(rows, _account_info(accs)).sort("id")
+    return _prepare(with_check_payees(conn, rows), _account_info(accs)).sort("id")
+
+
+# the bank's text for a check says only that it is one: "CHECK #1042", "CHK 1042", "Check"
+_BARE_CHECK = r"(?i)^\s*(?:check|chk|ck)?\s*(?:no\.?|#)?\s*\d*\s*$"
+
+
+def with_check_payees(conn: sa.Connection, rows: pl.DataFrame) -> pl.DataFrame:
+    """A check whose bank text names no payee takes the payee written on its image (the
+    linked check document), so remembered payees and rules work for checks too."""
+    checks = rows.filter((pl.col("check_number") != "") & pl.col("bank_payee").fill_null("").str.contains(_BARE_CHECK))
+    if checks.height == 0:
+        return rows
+    D = schema.documents
+    q = (sa.select(D.c.transaction_id, D.c.payee)
+         .where(D.c.kind == "check", D.c.payee != "", ids_in(D.c.transaction_id, checks["id"].to_list(),
+                                                             conn.dialect.name)))
+    found = fetch(conn, q, {"id": pl.Int64, "image_payee": pl.String}).unique("id", keep="first")
+    if found.height == 0:
+        return rows
+    return (rows.join(found, on="id", how="left")
+            .with_columns(bank_payee=pl.coalesce(pl.col("image_payee"), pl.col("bank_payee")))
+            .drop("image_payee"))
 
 
 def load_register(store: Store, conn: sa.Connection, client_id: int, amounts: pl.Series | None = None
@@ -749,7 +771,7 @@ def run(store: Store, conn: sa.Connection, client_id: int, scope: Scope, *, rule
                     rows = pl.concat([rows, _load_rows(conn, acc_ids, extra)])
     if rows.height == 0:
         return
-    work = _prepare(rows, _account_info(accs))
+    work = _prepare(with_check_payees(conn, rows), _account_info(accs))
     avail = register.filter(~pl.col("entry_id").is_in(taken.implode())) if taken.len() else register
     out, matches = derive_codings(work, comp, avail, load_windows(conn, client_id), accounts_frame(accs))
     out = _suggest(store, conn, client_id, acc_ids, work, out, scope)

@@ -172,10 +172,8 @@ def test_06_importing_the_next_month_through_the_page_makes_that_payee_red(brows
     states = {c["check_number"]: f.filter(pl.col("check_number") == c["check_number"])["state"].to_list()
               for c in june}
     assert states and all(v for v in states.values()), f"June checks to {payee} were not imported: {states}"
-    if any(v != ["red"] for v in states.values()):
-        pytest.xfail(f"core gap: coding check {number} to {payee!r} was not remembered, so June's check(s) "
-                     f"{states} arrive GOLD (the engine remembers by the bank text, and 'CHECK #nnnn' is "
-                     "too generic); see the dashboard report")
+    assert all(v == ["red"] for v in states.values()), (
+        f"coding check {number} to {payee!r} was not remembered: June's check(s) arrive as {states}")
 
 
 def test_07_deposits_statements_and_rules_panels(browser_page):
