@@ -38,3 +38,39 @@ def assert_golden(path: str | Path, text: str) -> None:
                                             fromfile=f"{path} (golden)", tofile="produced", n=2))
         raise AssertionError(f"output differs from golden file {path} "
                              f"(run with {REGEN_ENV}=1 to accept):\n{diff}")
+
+
+def _line(obj) -> str:
+    import json
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+
+
+def render_extract(extract) -> str:
+    """A stable text rendering of an importer's result, one JSON value per line.
+
+    ``extract`` is a no-argument callable returning an ``Extract``; a ``ParseError``
+    it raises is rendered as ``{"error": ...}``. Shared by the importers' golden tests.
+    """
+    from ledgerkit.importers.base import ParseError
+
+    try:
+        ex = extract()
+    except ParseError as e:
+        return "{\n" + f' "error": {_line({"message": e.message, "where": e.where})}\n' + "}\n"
+
+    def fields(obj) -> dict:
+        return {name: getattr(obj, name) for name in obj.__slots__}
+
+    lines = ['"accounts": [']
+    lines += [f"  {_line({k: (v.value if hasattr(v, 'value') else v) for k, v in fields(a).items()})},"
+              for a in ex.accounts]
+    lines.append('],\n"transactions": [')
+    lines += [f"  {_line({k: str(v) if k == 'posted' else v for k, v in r.items()})},"
+              for r in ex.transactions.iter_rows(named=True)]
+    lines.append('],\n"balances": [')
+    lines += [f"  {_line({'account': b.account, 'kind': b.kind, 'amount': str(b.amount), 'as_of': str(b.as_of)})},"
+              for b in ex.balances]
+    lines.append('],\n"issues": [')
+    lines += [f"  {_line({'severity': i.severity, 'where': i.where, 'message': i.message})}," for i in ex.issues]
+    lines.append("]")
+    return ("{\n" + "\n".join(lines) + "\n}\n").replace(",\n]", "\n]")

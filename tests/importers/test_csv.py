@@ -26,9 +26,9 @@ from ledgerkit.importers.csvspecs import SPECS, CsvSpec, by_name, spec_from_mapp
 from ledgerkit.model import AccountKind
 
 try:  # tests/ is not a package: its conftest puts it on sys.path
-    from golden import assert_golden
+    from golden import assert_golden, render_extract
 except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.golden import assert_golden
+    from tests.golden import assert_golden, render_extract
 
 GOLDEN = Path(__file__).parent / "golden" / "csv"
 INPUTS = sorted(p for p in GOLDEN.rglob("*") if p.suffix.lower() == ".csv")
@@ -41,33 +41,9 @@ def _extract(path: Path):
     return IMPORTER.extract(path, path.read_bytes(), spec=spec)
 
 
-def _line(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
-
-
 def render(path: Path) -> str:
-    """What the importer makes of ``path``, one JSON value per line (the OFX goldens' shape)."""
-    try:
-        ex = _extract(path)
-    except ParseError as e:
-        return "{\n" + f' "error": {_line({"message": e.message, "where": e.where})}\n' + "}\n"
-    lines = ['"accounts": [']
-    lines += [f"  {_line({k: (v.value if hasattr(v, 'value') else v) for k, v in _fields(a).items()})},"
-              for a in ex.accounts]
-    lines.append('],\n"transactions": [')
-    lines += [f"  {_line({k: str(v) if k == 'posted' else v for k, v in r.items()})},"
-              for r in ex.transactions.iter_rows(named=True)]
-    lines.append('],\n"balances": [')
-    lines += [f"  {_line({'account': b.account, 'kind': b.kind, 'amount': str(b.amount), 'as_of': str(b.as_of)})},"
-              for b in ex.balances]
-    lines.append('],\n"issues": [')
-    lines += [f"  {_line({'severity': i.severity, 'where': i.where, 'message': i.message})}," for i in ex.issues]
-    lines.append("]")
-    return ("{\n" + "\n".join(lines) + "\n}\n").replace(",\n]", "\n]")
-
-
-def _fields(obj) -> dict:
-    return {name: getattr(obj, name) for name in obj.__slots__}
+    """What the importer makes of ``path``, rendered for its golden file."""
+    return render_extract(lambda: _extract(path))
 
 
 @pytest.mark.parametrize("path", INPUTS, ids=[str(p.relative_to(GOLDEN)) for p in INPUTS])
