@@ -193,8 +193,54 @@ def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: li
                  splits=s("splits_json").str.json_decode(SPLIT_TYPE),
                  matched=s("match_id").is_not_null(),
              ))
+    frame = pair_transfers(conn, client_id, frame)
     extra = frame.select("state", "coding_version")
     return pl.concat([conform(frame), extra], how="horizontal")
+
+
+TRANSFER_WINDOW_DAYS = 5
+
+
+def pair_transfers(conn: sa.Connection, client_id: int, frame: pl.DataFrame) -> pl.DataFrame:
+    """A transfer between two of the client's accounts appears in both accounts' bank
+    data. Both sides are coded as the same transfer, so a format that adds transactions
+    must add it once: the later side of each pair (opposite amounts, each naming the
+    other's account, dates within a few days) is marked ``matched``, like a BLUE row.
+    A side whose partner was exported in an earlier batch is matched the same way."""
+    cols = ["transaction_id", "account_id", "transfer_to", "amount", "posted"]
+    sides = frame.filter(pl.col("transfer_to").is_not_null() & ~pl.col("matched")).select(cols)
+    if sides.height == 0:
+        return frame
+    done_q = (sa.select(T.c.id, T.c.account_id, C.c.transfer_to, T.c.amount, T.c.posted)
+              .select_from(T.join(A, A.c.id == T.c.account_id).join(C, C.c.transaction_id == T.c.id))
+              .where(A.c.client_id == client_id, C.c.state == "exported", C.c.transfer_to.is_not(None)))
+    done = pl.DataFrame([tuple(r) for r in conn.execute(done_q)], schema=cols, orient="row",
+                        schema_overrides={"transaction_id": pl.Int64, "account_id": pl.Int64,
+                                          "transfer_to": pl.Int64, "amount": pl.Int64})
+    if done.height and done["posted"].dtype == pl.String:
+        done = done.with_columns(pl.col("posted").str.slice(0, 10).str.to_date("%Y-%m-%d"))
+    # exported partners outside this selection (a re-export pairs its own rows like a first export)
+    done = done.with_columns(pl.col("posted").cast(pl.Date)).join(
+        frame.select("transaction_id"), on="transaction_id", how="anti")
+    first = pl.concat([done.with_columns(_done=pl.lit(True)), sides.with_columns(_done=pl.lit(False))])
+    pairs = (first.join(sides, left_on=["account_id", "transfer_to"], right_on=["transfer_to", "account_id"],
+                        suffix="_b")
+             .filter((pl.col("amount") == -pl.col("amount_b"))
+                     & ((pl.col("posted") - pl.col("posted_b")).dt.total_days().abs() <= TRANSFER_WINDOW_DAYS)
+                     & (pl.col("_done") | (pl.col("transaction_id") < pl.col("transaction_id_b"))))
+             .with_columns(_gap=(pl.col("posted") - pl.col("posted_b")).dt.total_days().abs())
+             .sort("_gap", "transaction_id", "transaction_id_b"))
+    # one partner each: the closest in date first
+    taken_a: set[int] = set()
+    later: list[int] = []
+    for a, b in pairs.select("transaction_id", "transaction_id_b").iter_rows():   # pairs are few
+        if a in taken_a or b in taken_a or b in later:
+            continue
+        taken_a.add(a)
+        later.append(b)
+    if not later:
+        return frame
+    return frame.with_columns(matched=pl.col("matched") | pl.col("transaction_id").is_in(later))
 
 
 def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Series,
