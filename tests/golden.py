@@ -74,3 +74,20 @@ def render_extract(extract) -> str:
     lines += [f"  {_line({'severity': i.severity, 'where': i.where, 'message': i.message})}," for i in ex.issues]
     lines.append("]")
     return ("{\n" + "\n".join(lines) + "\n}\n").replace(",\n]", "\n]")
+
+
+def damaged_extracts(importer, name: str, seed: bytes, start: int, length: int, junk: bytes, cut: int):
+    """Damage ``seed`` (``junk`` replaces ``length`` bytes at ``start``; then also cut at ``cut``)
+    and yield each readable Extract; a ParseError must carry a message, anything else fails.
+    Shared by the importers' property tests: bad input is refused clearly, never a crash."""
+    from ledgerkit.importers.base import TXN_SCHEMA, ParseError
+
+    data = seed[:start] + junk + seed[start + length:]
+    for candidate in (data, data[:cut]):
+        try:
+            ex = importer.extract(Path(name), candidate)
+        except ParseError as e:
+            assert e.message
+            continue
+        assert dict(ex.transactions.schema) == TXN_SCHEMA
+        yield ex
