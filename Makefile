@@ -10,6 +10,9 @@ PORT   ?= 8866
 WORKSPACE ?= workspace-demo
 export UV_PYTHON_DOWNLOADS := never
 export UV_CACHE_DIR ?= $(CURDIR)/.uv-cache
+# write .pyc files at install: every process (CLI, kernel, tests) then starts without
+# compiling ~350 modules, which matters where PYTHONDONTWRITEBYTECODE is set
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: env demo serve test test-fast lint lock bench clean
 
@@ -23,6 +26,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(UV) venv --allow-existing --python $(PYTHON) $(VENV)
 	$(UV) pip install --python $(BIN)/python -r requirements.lock
 	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q ledgerkit widgets >/dev/null
 	touch $@
 
 demo: env

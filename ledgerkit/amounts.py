@@ -51,3 +51,33 @@ def to_minor(expr: pl.Expr, exponent: int | pl.Expr) -> tuple[pl.Expr, pl.Expr, 
     units = pl.when(neg).then(-units).otherwise(units)
     excess = valid & rest.str.contains("[1-9]").fill_null(False)
     return units, ~valid, excess
+
+
+def with_minor(frame: pl.DataFrame, column: str, exponent: int | str) -> pl.DataFrame:
+    """``frame`` with ``units``, ``_invalid`` and ``_excess`` columns from the text ``column``
+    (as ``to_minor``), for whole batches.
+
+    Bank exports nearly always write amounts as ``-1234.56`` with exactly the currency's
+    decimals: those rows take a two-step path (drop the point, cast), and only the
+    others go through the general string arithmetic. ``exponent`` is a number or the
+    name of a per-row exponent column."""
+    if isinstance(exponent, str):
+        distinct = frame[exponent].unique()
+        if distinct.len() != 1 or distinct[0] is None:
+            units, _invalid, excess = to_minor(pl.col(column), pl.col(exponent))
+            return frame.with_columns(units=units, _excess=excess).with_columns(_invalid=pl.col("units").is_null())
+        exponent = int(distinct[0])
+    plain = rf"^-?\d+\.\d{{{exponent}}}$" if exponent else r"^-?\d+$"
+    text = pl.col(column).cast(pl.String)
+    frame = frame.with_columns(_plain=text.str.contains(plain).fill_null(False))
+    fast = text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False)
+    if frame["_plain"].all():    # (too many digits for Int64 is no number either)
+        return frame.with_columns(units=fast, _excess=pl.lit(False)).with_columns(
+            _invalid=pl.col("units").is_null()).drop("_plain")
+    units, invalid, excess = to_minor(text, exponent)
+    rest = frame.with_row_index("_i").filter(~pl.col("_plain")).select(
+        "_i", _u=units, _invalid=invalid, _excess=excess)
+    out = frame.with_row_index("_i").with_columns(units=pl.when("_plain").then(fast)) \
+        .join(rest, on="_i", how="left", maintain_order="left")
+    out = out.with_columns(units=pl.coalesce("units", "_u"), _excess=pl.col("_excess").fill_null(False))
+    return out.with_columns(_invalid=pl.col("units").is_null()).drop("_i", "_u", "_plain")

@@ -23,19 +23,31 @@ def normalized_text(frame: pl.DataFrame | None = None) -> pl.Expr:
     """Lower-cased payee|description|memo with whitespace collapsed.
 
     Given the frame, a column that is empty throughout is not scanned (its
-    normalised text is "" anyway), so the key is the same either way."""
+    normalised text is "" anyway), and a column whose text has no run of
+    whitespace, no tab or newline and nothing to strip is only lower-cased: the key
+    is the same either way."""
     def norm(c: str) -> pl.Expr:
         if frame is not None and not (frame[c].str.len_bytes() > 0).any():
             return pl.lit("")
-        return pl.col(c).str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+        lower = pl.col(c).str.to_lowercase()
+        if frame is not None and not frame[c].str.contains(_MESSY_SPACE).any():
+            return lower
+        return lower.str.replace_all(r"\s+", " ").str.strip_chars()
 
     return pl.concat_str([norm("payee"), norm("description"), norm("memo")], separator="|")
 
 
-def _sha1(keys: list[str]) -> list[str]:
-    # hashlib is the stable hash; polars' own hash may change between versions
+# text that the whitespace collapse would change (a run, a non-space blank, an edge)
+_MESSY_SPACE = r"\s\s|[^\S ]|^\s|\s$"
+
+
+def _sha1(keys: pl.Series) -> pl.Series:
+    """"H:" + the first 24 hex digits of each key's SHA-1 (of its UTF-8 bytes).
+
+    hashlib is the stable hash; polars' own hash may change between versions."""
     sha1 = hashlib.sha1
-    return [sha1(k.encode("utf-8")).hexdigest()[:24] for k in keys]
+    digests = pl.Series([sha1(k).hexdigest()[:24] for k in keys.cast(pl.Binary).to_list()], dtype=pl.String)
+    return pl.select(pl.lit("H:") + digests).to_series()
 
 
 def _occurrence(frame: pl.DataFrame, cols: list[str]) -> pl.Series:
@@ -76,7 +88,7 @@ def assign_identities(frame: pl.DataFrame) -> pl.DataFrame:
         )
         occ = _occurrence(keyed, ["account", "_key"])
         keys = keyed.select(pl.concat_str([pl.col("_key"), occ.cast(pl.String)], separator="|")).to_series()
-        hashed = pl.Series(["H:" + h for h in _sha1(keys.to_list())], dtype=pl.String)
+        hashed = _sha1(keys)
         if has_id.any():
             idx = pl.Series(range(frame.height)).filter(~has_id)
             identity = identity.scatter(idx, hashed)

@@ -20,12 +20,13 @@ import sqlalchemy as sa
 
 from . import accounts as accounts_mod
 from . import documents as documents_mod
-from .amounts import to_minor
+from .amounts import with_minor
 from .identity import assign_identities
 from .importers import ParseError, by_name, detect
 from .importers.base import Extract, conform
 from .model import FileResult, ImportRecord, ImportStatus, Issue
-from .money import exponent, to_minor as scalar_minor
+from .money import exponent
+from .money import to_minor as scalar_minor
 from .store import Store, schema, sha256_bytes, utcnow
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,7 @@ def _amount_units(frame: pl.DataFrame, exps: dict[int, int], name: str, round_am
                              schema={"account": pl.Int32, "_exp": pl.Int32})
     frame = frame.join(exp_frame, on="account", how="left", maintain_order="left")
     warnings: list[Issue] = []
-    units, invalid, excess = to_minor(pl.col("amount"), pl.col("_exp"))
-    frame = frame.with_columns(units=units, _invalid=invalid, _excess=excess)
+    frame = with_minor(frame, "amount", "_exp")
     bad = frame.filter(pl.col("_invalid"))
     if bad.height:
         raise _Reject([Issue(name, f"row {r['row']}", f"amount {r['amount']!r} is not a number")

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledgerkit.amounts import normalize_text, to_minor
+from ledgerkit.amounts import normalize_text, to_minor, with_minor
 from ledgerkit.money import AmountError, exponent, format_amount, from_minor, parse_decimal
 from ledgerkit.money import to_minor as scalar_minor
 
@@ -56,3 +56,25 @@ def test_frame_conversion_flags():
     assert out["u"].to_list() == [123456, -1250, -1250, None, 100, -50, 700]
     assert out["i"].to_list() == [False, False, False, True, False, False, False]
     assert out["e"].to_list() == [False, False, False, False, True, False, False]
+
+
+_AMOUNT_TEXT = st.one_of(
+    st.from_regex(r"-?[0-9]{1,12}\.[0-9]{2}", fullmatch=True),      # the common bank notation
+    st.from_regex(r"[+-]?[0-9]{0,20}(\.[0-9]{0,4})?", fullmatch=True),
+    st.text(alphabet="0123456789.-+ ,$ab", max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_AMOUNT_TEXT, min_size=1, max_size=12), st.sampled_from([0, 2, 3]))
+def test_batch_fast_path_agrees_with_the_general_one(texts, exp):
+    """``with_minor`` takes a shortcut for "-1234.56"; it must give what ``to_minor`` gives
+    (a number too long for Int64 counts as not a number on both)."""
+    frame = pl.DataFrame({"amount": texts, "_exp": [exp] * len(texts)}, schema={"amount": pl.String, "_exp": pl.Int32})
+    units, invalid, excess = to_minor(pl.col("amount"), exp)
+    want = frame.with_columns(units=units, _excess=excess).with_columns(_invalid=pl.col("units").is_null())
+    got = with_minor(frame, "amount", "_exp")
+    assert got.select("units", "_invalid", "_excess").to_dicts() == want.select("units", "_invalid", "_excess").to_dicts()
+    mixed = frame.with_columns(_exp=pl.Series([exp, 2] * len(texts))[: len(texts)].cast(pl.Int32))
+    per_row = with_minor(mixed, "amount", "_exp")          # several currencies in one file: the general path
+    assert per_row.height == frame.height and per_row["units"].null_count() == per_row["_invalid"].sum()

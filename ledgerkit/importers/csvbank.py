@@ -450,6 +450,8 @@ def _amount_col(frame: pl.DataFrame, ref: Col | None, columns: _Columns, dc: boo
         label = columns.label(ref)
         _fail(frame, col.str.contains(r"^[+-]?\d+\.\d{1,2}$"), lambda r: f"amount {r[c]!r} in column {label!r} "
               "has a decimal point, but this layout writes decimal commas")
+    if not dc and frame.select(col.str.contains(r"^-?\d+(\.\d+)?$").fill_null(False).all()).item():
+        return frame.with_columns(col.alias(alias)), c, columns.label(ref)   # plain already: most files
     quick = col.str.replace_all("$", "", literal=True).str.replace_all(" ", "", literal=True)
     if dc:
         quick = (pl.when(quick.str.contains(r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$"))
