@@ -47,25 +47,38 @@ def main() -> int:
     polars_only = best_of(args.repeat, lambda: run_process(
         [sys.executable, "-c", f"import polars as pl; df = pl.read_csv({str(csv)!r}); print(df.height)"]))
 
+    daily = OUT / "bank_daily.csv"     # the big file's last 500 rows again, and 500 new ones
+    lines = csv.read_text().splitlines()
+    daily.write_text("\n".join([lines[0], *lines[-500:], *(line.replace("/2025,", "/2026,") for line in lines[-500:])])
+                     + "\n")
+    after: list[dict] = []
+
     def ledgerkit_import():
         ws = Path(tempfile.mkdtemp(prefix="lk-bench-"))
+        lk = [str(BIN / "ledgerkit"), "--workspace", str(ws)]
         try:
-            run_process([str(BIN / "ledgerkit"), "--workspace", str(ws), "clients", "add", "Bench Co"])
-            return run_process([str(BIN / "ledgerkit"), "--workspace", str(ws), "import", "--client", "Bench Co",
-                                str(csv), "--json"])
+            run_process([*lk, "clients", "add", "Bench Co"])
+            big = run_process([*lk, "import", "--client", "Bench Co", str(csv), "--json"])
+            # the next day's file into the account that now holds the big one
+            after.append(run_process([*lk, "import", "--client", "Bench Co", str(daily), "--json"]))
+            return big
         finally:
             shutil.rmtree(ws, ignore_errors=True)
 
     lk = best_of(args.repeat, ledgerkit_import)
+    next_day = min(after, key=lambda r: r["seconds"])
     ratio = lk["seconds"] / polars_only["seconds"]
     result = {"rows": args.rows, "file_mb": round(csv.stat().st_size / 2**20, 1),
               "polars_read_csv": polars_only, "ledgerkit_import": lk, "ratio": round(ratio, 2),
+              "next_day_1000_rows_into_big_account": next_day,
               "targets": {"ratio_max": 8, "peak_mb_max": 1536}}
     save("import_csv", result)
     print(f"| {args.rows:,}-row CSV ({result['file_mb']} MB) | seconds | peak MB |")
     print("|---|---|---|")
     print(f"| polars.read_csv process | {polars_only['seconds']:.2f} | {polars_only['peak_mb']:.0f} |")
     print(f"| ledgerkit import (fresh workspace) | {lk['seconds']:.2f} | {lk['peak_mb']:.0f} |")
+    print(f"| then a 1,000-row file (500 already known) into that account | {next_day['seconds']:.2f} | "
+          f"{next_day['peak_mb']:.0f} |")
     print(f"ratio {ratio:.2f}x (target <= 8x), peak {lk['peak_mb']:.0f} MB (target < 1536 MB)")
     return 0 if ratio <= 8 and lk["peak_mb"] < 1536 else 1
 

@@ -27,10 +27,12 @@ from .importers.base import Extract, conform
 from .model import FileResult, ImportRecord, ImportStatus, Issue
 from .money import exponent
 from .money import to_minor as scalar_minor
+from .review.frames import texts_in
 from .store import Store, schema, sha256_bytes, utcnow
 
 log = logging.getLogger(__name__)
 BULK_ROWS = 50_000
+LOOKUP_ROWS = 20_000   # up to this many rows, the identities a file repeats are looked up, not the account's all
 MAX_LISTED = 20   # issues listed per kind of problem before summarising
 
 
@@ -174,8 +176,10 @@ def _write(store: Store, conn: sa.Connection, client_id: int, name: str, path: P
         unique = frame.unique(subset=["account_id", "identity"], keep="first", maintain_order=True)
         # rows the accounts already have (earlier or overlapping files)
         account_ids = [a.id for a in accs]
-        existing = store.read_frame(conn, sa.select(T.c.account_id, T.c.identity).where(
-            T.c.account_id.in_(account_ids)), schema_overrides={"account_id": pl.Int64, "identity": pl.String})
+        known = sa.select(T.c.account_id, T.c.identity).where(T.c.account_id.in_(account_ids))
+        if unique.height <= LOOKUP_ROWS:   # a day's or a month's file: look its identities up by index
+            known = known.where(texts_in(T.c.identity, unique["identity"].to_list(), conn.dialect.name))
+        existing = store.read_frame(conn, known, schema_overrides={"account_id": pl.Int64, "identity": pl.String})
         if existing.height:
             new = unique.join(existing, on=["account_id", "identity"], how="anti", maintain_order="left")
         else:

@@ -3,8 +3,10 @@ identical same-day rows, atomic rejection, account resolution."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from ledgerkit import ingest
 from ledgerkit.model import ImportStatus
 from ledgerkit.store import schema
 
@@ -62,7 +64,10 @@ def test_reimport_adds_nothing(session, client, tmp_path):
     assert len(session.transactions(client)) == 2
 
 
-def test_overlapping_file_adds_only_new_rows(session, client, tmp_path):
+@pytest.mark.parametrize("lookup_rows", [20_000, 0], ids=["identities-looked-up", "account-scanned"])
+def test_overlapping_file_adds_only_new_rows(session, client, tmp_path, monkeypatch, lookup_rows):
+    # a small file's identities are looked up by index; a big one's against the whole account
+    monkeypatch.setattr(ingest, "LOOKUP_ROWS", lookup_rows)
     a = write(tmp_path, "a.csv", csv("01/05/2026,STARBUCKS 123,-4.50", "01/05/2026,STARBUCKS 123,-4.50",
                                      "01/06/2026,RENT,-1000.00"))
     b = write(tmp_path, "b.csv", csv("01/05/2026,STARBUCKS 123,-4.50", "01/05/2026,STARBUCKS 123,-4.50",

@@ -73,6 +73,14 @@ def ids_in(column: sa.ColumnElement, ids: Any, dialect: str) -> sa.ColumnElement
     return column.in_(sa.select(sa.cast(each.c.value, sa.BigInteger)))
 
 
+def texts_in(column: sa.ColumnElement, texts: list[str], dialect: str) -> sa.ColumnElement[bool]:
+    """``column IN (texts)`` with the texts bound as one JSON array."""
+    text = sa.literal(json.dumps(texts), sa.Text)
+    if dialect == "sqlite":
+        return column.in_(sa.select(sa.func.json_each(text).table_valued("value").c.value))
+    return column.in_(sa.select(sa.func.json_array_elements_text(sa.cast(text, sa.JSON)).table_valued("value").c.value))
+
+
 def json_text(value: Any) -> str | None:
     """The stored text of a JSON value (None stays SQL NULL)."""
     if value is None:
