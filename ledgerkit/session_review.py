@@ -100,6 +100,31 @@ class ReviewMixin:
             frame = frame.filter(pl.col("account_id") == self.account(c, account).id)
         return frame.sort("posted", "id")
 
+    def review_rows(self, client: Any, ids: list[int]) -> pl.DataFrame:
+        """``review_frame``'s rows for these transaction ids only, read by key (cheap on a big client).
+        Ids of other clients are left out."""
+        c = self.client(client)
+        wanted = sorted({int(i) for i in ids})
+        if not wanted:
+            return self._review_frame(c, []).clear()
+        return self._review_frame(c, wanted).sort("posted", "id")
+
+    def review_versions(self, client: Any) -> pl.DataFrame:
+        """``id`` and coding ``version`` of every transaction of the client (null: not evaluated yet).
+        The engine bumps a row's version whenever its outcome (state, coding, explanation,
+        suggestions, match) changes, so a review frame read earlier finds the rows that changed
+        since by comparing versions; a description or payee edit changes only the edited row."""
+        c = self.client(client)
+        T = schema.transactions
+        with self.store.connect() as conn:
+            acc_ids = [a.id for a in accounts_mod.for_client(conn, c.id)]
+            shape = {"id": pl.Int64, "version": pl.Int64}
+            if not acc_ids:
+                return pl.DataFrame(schema=shape)
+            q = (sa.select(T.c.id, C.c.version).select_from(T.outerjoin(C, C.c.transaction_id == T.c.id))
+                 .where(T.c.account_id.in_(acc_ids)))
+            return fetch(conn, q, shape)
+
     def _review_frame(self, c: Client, ids: list[int] | None = None) -> pl.DataFrame:
         M, RE, T = rt.review_matches, rt.register_entries, schema.transactions
         text = sa.Text

@@ -9,6 +9,7 @@ switching clients stay fast on big clients.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -37,6 +38,8 @@ from .upload_model import UploadModel
 from .upload_view import UploadView
 from .wizard_model import WizardModel
 from .wizard_view import WizardView
+
+WARM_UP_LEARNING_S = 3.0      # suggestion models learned at start-up (after the learner's import)
 
 
 class Panel:
@@ -133,15 +136,29 @@ class DashboardApp:
             self.clients.pick(session.client(start_client).id)
 
     def warm_up(self) -> dict[int, dict]:
-        """Every client's counts per review state. Imports evaluate their own rows (from the page or
-        the command line), so this only reads; under Voila's preheated kernel it also loads the review
-        engine before anyone opens the page, so the first edit is as fast as the others."""
+        """Every client's counts per review state, and their suggestion models. Imports evaluate their
+        own rows (from the page or the command line), so this only reads; under Voila's preheated kernel
+        it also loads the review engine and the suggestion learner (scikit-learn, seconds to import)
+        before anyone opens the page, so the first edit is as fast as the others. Models of clients
+        past the time budget are learned when their transactions are first shown."""
         counts = {}
-        for client in self.session.clients():
+        clients = list(self.session.clients())
+        for client in clients:
             try:
                 counts[client.id] = review_access.state_counts(self.session, client)
             except Exception as e:          # one client's problem must not keep the others away
                 self.status.report(e, f"read {client.name}'s review states")
+        deadline = None
+        for client in clients:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            try:
+                review_access.learn_suggestions(self.session, client)
+                self.data.learned.add(client.id)
+            except Exception as e:
+                self.status.report(e, f"learn {client.name}'s suggestions")
+            if deadline is None:            # the first one imported the learner
+                deadline = time.monotonic() + WARM_UP_LEARNING_S
         return counts
 
     # -- panels ---------------------------------------------------------------
@@ -234,14 +251,17 @@ class DashboardApp:
             self.clients.refresh_one(client_id)
 
     def _panel_changed(self, panel: Panel) -> None:
-        """A panel changed data and shows it already: recount, mark the other panels stale."""
-        client_id = self.clients.selected
+        """A panel changed data and shows it already: recount, mark the other panels stale.
+        The count comes from the cached frame (brought up to date by the rows the change touched) or,
+        when the panel dropped it, from the store's counts: never a whole client read just for a card."""
+        client_id = getattr(panel.model, "client_id", 0) or self.clients.selected
         if panel.title == "Rules":          # a firm rule re-codes every client
             self.clients.refresh()
         else:
-            self.clients.refresh_one(client_id, self.data.frame(client_id))
+            self.clients.refresh_one(client_id, self.data.frame(client_id) if self.data.cached(client_id) else None)
         self.revision += 1
-        panel.loaded_for = (client_id, self.revision)
+        if client_id == self.clients.selected:
+            panel.loaded_for = (client_id, self.revision)
 
     def data_changed(self) -> None:
         """Something changed the picked client's data: recount, reload what is shown, mark the rest stale."""

@@ -1,8 +1,9 @@
 """The dashboard's calls into the review engine and invitations, in one place.
 
 Each function is a one-line call into a Session method (``review_frame``,
-``edit``, ``code``, ``code_many``, ``approve``, ``exclude``, ``undo_last``,
-``rules_list``, ``preview_rules``, ``save_rule``...) plus the reshaping the
+``review_rows``, ``review_versions``, ``learn_suggestions``, ``edit``, ``code``,
+``code_many``, ``approve``, ``exclude``, ``undo_last``, ``rules_list``,
+``preview_rules``, ``save_rule``...) plus the reshaping the
 panels need. When a method is missing (an older core), the function says
 plainly what is unavailable instead of crashing or pretending work was done.
 """
@@ -41,11 +42,28 @@ def review_frame(session, client) -> pl.DataFrame:
     Bank facts keep their names (``payee``, ``description``, ``memo`` are the
     bank's); the bookkeeper's values are ``coded_payee``, ``coded_description``,
     ``coded_account``; ``suggested`` is the top suggested account and
-    ``suggestions`` the JSON list.
+    ``suggestions`` the JSON list; ``version`` is the coding's version.
     """
     if not has(session, "review_frame"):
         return session.transactions_frame(client)
-    f = session.review_frame(client)
+    return _shape(session.review_frame(client))
+
+
+def review_rows(session, client, ids: list[int]) -> pl.DataFrame:
+    """``review_frame``'s rows for these transaction ids only (by key, cheap on a big client)."""
+    if has(session, "review_rows"):
+        return _shape(session.review_rows(client, ids))
+    return review_frame(session, client).filter(pl.col("id").is_in([int(i) for i in ids]))
+
+
+def review_versions(session, client) -> pl.DataFrame | None:
+    """``id`` and coding ``version`` of every transaction of the client; None when the core cannot say."""
+    if has(session, "review_versions"):
+        return session.review_versions(client)
+    return None
+
+
+def _shape(f: pl.DataFrame) -> pl.DataFrame:
     cols = set(f.columns)
 
     def text(name: str) -> pl.Expr:
@@ -68,6 +86,14 @@ def review_frame(session, client) -> pl.DataFrame:
         text("suggestions").str.json_path_match("$[0].account").fill_null("").alias("suggested"),
         (pl.col("version") if "version" in cols else pl.lit(None)).cast(pl.Int64).alias("version"),
     )
+
+
+def learn_suggestions(session, client) -> bool:
+    """Train the client's suggestion model now (a warm-up), so no edit waits for it; False when
+    nothing is coded yet or the core cannot learn."""
+    if has(session, "learn_suggestions"):
+        return bool(session.learn_suggestions(client))
+    return False
 
 
 def state_counts(session, client) -> dict:

@@ -3,8 +3,8 @@
 The picked client's transactions are filtered and sorted in polars in the
 kernel and only one page (``page_size`` rows) goes to the browser, so a client
 with 100k transactions opens as fast as a small one. Every edit is validated
-and saved by transaction id through the session at once; the page then shows
-what the store holds, never what was typed.
+and saved by transaction id through the session at once and confirmed; then
+(``settle``) the page shows what the store holds, never what was typed.
 """
 
 from __future__ import annotations
@@ -76,10 +76,16 @@ class TransactionsModel(HasTraits):
         self._filtered: pl.DataFrame = normalise(pl.DataFrame())
         self.page_frame: pd.DataFrame = self._to_grid(self._filtered)
         self._loading = False
+        self._unsettled: set[int] = set()      # ids edited whose effects are not read back yet
 
     # -- loading and filtering ----------------------------------------------------
 
     def load(self, client_id: int) -> None:
+        if client_id != self.client_id and self._unsettled:
+            self.settle()               # the last client's edits are counted for that client
+        if client_id and client_id not in self.data.learned:
+            self.data.learned.add(client_id)
+            review_access.learn_suggestions(self.session, client_id)    # so no edit waits for it
         self._loading = True
         try:
             if client_id != self.client_id:
@@ -227,10 +233,13 @@ class TransactionsModel(HasTraits):
 
     # -- changes ------------------------------------------------------------------
 
-    def edit(self, txn_id: int, column: str, value) -> dict[str, dict]:
-        """Save one edited cell by transaction id; returns the page's changed cells ``{id: {column: value}}``
-        (the edit may re-code other rows: a remembered payee turns its other GOLD rows RED).
-        Raises ``Invalid`` (or another ``LedgerkitError``) to refuse the value."""
+    def edit(self, txn_id: int, column: str, value) -> None:
+        """Save one edited cell by transaction id and say so at once.
+        Raises ``Invalid`` (or another ``LedgerkitError``) to refuse the value.
+
+        What the edit did to the rest of the page (the row's new state and explanation, other
+        rows a remembered payee re-coded) is read afterwards by ``settle``: the confirmation
+        must not wait for it."""
         field = EDITABLE.get(column)
         if field is None:
             raise Invalid(f"'{column}' cannot be edited: only payee, description and account can. "
@@ -239,8 +248,25 @@ class TransactionsModel(HasTraits):
         if field == "account" and not text:
             raise Invalid("An account cannot be cleared here; code the transaction to another account instead.")
         review_access.edit(self.session, self.client_id, txn_id, **{field: text})
-        self.data.invalidate(self.client_id)
+        key = str(txn_id)
+        if key in self.page_frame.index:          # what the grid shows now, until ``settle`` reads it back
+            self.page_frame.loc[key, column] = "" if value is None else str(value)
+        self.data.touched(self.client_id, [txn_id])
+        self._unsettled.add(int(txn_id))
         self.status.success(f"Saved the {column} of transaction {txn_id}.")   # in the store now: say so first
+
+    @property
+    def unsettled(self) -> bool:
+        """Edits saved whose effects on the page are not read back yet (see ``settle``)."""
+        return bool(self._unsettled)
+
+    def settle(self) -> dict[str, dict]:
+        """After edits: re-read what they changed (the edited rows and whatever they re-coded, not the
+        whole client), update the page's rows in place and recount. Returns the page's changed cells
+        ``{id: {column: value}}`` for the grid."""
+        if not self._unsettled:
+            return {}
+        self._unsettled.clear()
         updates = self.page_updates()
         self.changes += 1
         return updates
@@ -248,10 +274,11 @@ class TransactionsModel(HasTraits):
     def page_updates(self) -> dict[str, dict]:
         """Re-read the rows shown on this page; update ``page_frame`` and return what changed.
         Rows stay where they are (even if they no longer match the filter) until the page is rebuilt."""
-        if self.page_frame.empty:
+        if self.page_frame.empty or not self.client_id:
             return {}
         ids = [int(i) for i in self.page_frame.index]
         fresh = normalise(self.data.frame(self.client_id)).filter(pl.col("id").is_in(ids))
+        self._remember_rows(fresh)
         new = self._to_grid(fresh)
         changes: dict[str, dict] = {}
         for key in new.index:
@@ -264,6 +291,13 @@ class TransactionsModel(HasTraits):
                 for c, v in diff.items():
                     self.page_frame.loc[key, c] = v
         return changes
+
+    def _remember_rows(self, fresh: pl.DataFrame) -> None:
+        """Keep the filtered list's copy of these rows current, so paging away and back shows them as
+        stored (the list itself is re-filtered only when a filter changes)."""
+        if fresh.height and self._filtered.height:
+            fresh = fresh.select(self._filtered.columns)
+            self._filtered = self._filtered.update(fresh, on="id", include_nulls=True)
 
     def target_ids(self, scope: str) -> list[int]:
         if scope == "filtered":
@@ -318,7 +352,7 @@ class TransactionsModel(HasTraits):
 
     def apply_suggestion(self, txn_id: int, account: str) -> None:
         review_access.code(self.session, self.client_id, [txn_id], account)
-        self.data.invalidate(self.client_id)
+        self.data.touched(self.client_id, [txn_id])
         self.refresh()
         self.changes += 1
         self.status.success(f"Coded transaction {txn_id} to {account}; its payee is remembered for next time.")

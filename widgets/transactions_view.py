@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import ipywidgets as w
 from ipydatagrid import DataGrid, TextRenderer, VegaExpr
 
 from . import format as fmt
+from .style import GRID_HEIGHT, GRID_MAX_WIDTH
 from .transactions_model import EDITABLE, SORTS, STATE_FILTERS, TransactionsModel
 
-ROW_SIZE, HEADER_SIZE, ROW_HEADER_SIZE = 24, 28, 70
-COLUMN_WIDTHS = {"date": 92, "bank account": 150, "amount": 100, "state": 78, "payee": 170, "description": 250,
+ROW_SIZE, HEADER_SIZE, ROW_HEADER_SIZE = 24, 28, 60
+# id .. account (the three editable columns) fit the grid's 1000 px viewport (style.GRID_MAX_WIDTH)
+COLUMN_WIDTHS = {"date": 88, "bank account": 124, "amount": 92, "state": 70, "payee": 160, "description": 232,
                  "account": 170, "explanation": 280, "suggested": 160, "check": 60}
+# After an edit the kernel says "Saved" at once and sends the grid its changed cells this much later, so
+# the browser paints the confirmation before the grid's second repaint (not in the same frame after it).
+SETTLE_DELAY = 0.5
 _S = "cell.metadata.data['state']"
 BACKGROUND = VegaExpr(
     f"{_S} == 'GOLD' ? '{fmt.STATE_COLOURS['gold'][0]}' : {_S} == 'RED' ? '{fmt.STATE_COLOURS['red'][0]}' : "
@@ -32,6 +40,7 @@ class TransactionsView(w.VBox):
         self.model = model
         guard = model.status.guard
         self._syncing = False
+        self._last_edit = ("", "")
         # filters
         self.state = w.Dropdown(options=[(label, key) for key, (label, _s) in STATE_FILTERS.items()],
                                 value=model.state, description="Show", layout=w.Layout(width="290px"))
@@ -59,7 +68,8 @@ class TransactionsView(w.VBox):
                              base_column_size=110, base_column_header_size=HEADER_SIZE,
                              base_row_header_size=ROW_HEADER_SIZE, column_widths=COLUMN_WIDTHS,
                              default_renderer=default, renderers=renderers,
-                             layout=w.Layout(height="540px", width="100%"))
+                             layout=w.Layout(height=f"{GRID_HEIGHT}px", width="100%",
+                                             max_width=f"{GRID_MAX_WIDTH}px"))
         self.grid.add_class("lk-grid")
         self.grid.on_cell_change(guard(self._on_cell_change, doing="save the edit"))
         self.grid.observe(guard(self._on_selection, doing="select rows"), names="selections")
@@ -175,14 +185,23 @@ class TransactionsView(w.VBox):
         if _same(old, value):
             return      # no change: the browser echoing a value the kernel just set
         try:
-            updates = self.model.edit(int(key), column, value)
+            self.model.edit(int(key), column, value)      # saved, and "Saved" is on its way to the page
         except Exception:
             self._set_cells(row, {column: old})
             raise
+        self._last_edit = (key, column)
+        later(SETTLE_DELAY, self.model.status.guard(self._settle, doing="show what the edit changed"))
+
+    def _settle(self) -> None:
+        """After the confirmation is on screen: the rows the edit changed, re-read and shown."""
+        if not self.model.unsettled:
+            return          # settled already (several quick edits, one read)
+        updates = self.model.settle()
         positions = {k: i for i, k in enumerate(self.model.page_frame.index)}
         for k, values in updates.items():
             if k in positions:
                 self._set_cells(positions[k], values)
+        key, column = self._last_edit
         others = len(updates) - (1 if key in updates else 0)
         if others > 0:
             self.model.status.success(f"Saved the {column} of transaction {key}; {fmt.count(others, 'other row')} "
@@ -207,6 +226,17 @@ class TransactionsView(w.VBox):
         visible = self.grid.get_visible_data()
         ids = [int(visible.index[r]) for r in sorted(set(rows)) if 0 <= r < len(visible.index)]
         self.model.select(ids)
+
+
+def later(delay: float, fn: Callable[[], None]) -> None:
+    """Run ``fn`` ``delay`` seconds from now on the kernel's event loop, between messages (Voila, Jupyter);
+    at once where no loop runs (plain Python, the headless tests)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        fn()
+        return
+    loop.call_later(delay, fn)
 
 
 def _same(a, b) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from widgets.app import DashboardApp
@@ -204,6 +205,30 @@ def test_client_data_keeps_the_last_clients_and_notices_new_files(session, firm,
     session.import_bytes(firm["acme"], "more.csv", support.random_csv(2, ("1001",), seed=42))
     data.check(acme)                      # a file arrived (from anywhere): read again
     assert data.frame(acme).height == 32 and data.reads == 4
+
+
+def test_warm_up_learns_suggestions_so_no_edit_waits_for_them(session, firm):
+    needs(session, "learn_suggestions")
+    app = DashboardApp(session)
+    assert app.data.learned == {firm["acme"].id, firm["birch"].id}
+
+
+def test_client_data_catches_up_on_touched_rows_and_drops_what_it_cannot(session, firm, fake_importer):
+    needs(session, "edit", "review_versions")
+    from widgets import review_access
+
+    from . import support
+    data = ClientData(session)
+    acme = firm["acme"].id
+    data.frame(acme)
+    session.edit(acme, 2, description="Edited elsewhere in this process")
+    data.touched(acme, [2])
+    assert data.frame(acme).filter(pl.col("id") == 2)["coded_description"][0] == "Edited elsewhere in this process"
+    assert data.reads == 1
+    session.import_bytes(firm["acme"], "more.csv", support.random_csv(2, ("1001",), seed=42))
+    data.touched(acme, [3])               # rows came: the frame cannot catch up, so it is read again
+    assert data.frame(acme).height == 32 and data.reads == 2
+    assert data.frame(acme).equals(review_access.review_frame(session, acme))
 
 
 def test_a_failing_client_does_not_keep_the_dashboard_away(session, firm, monkeypatch):

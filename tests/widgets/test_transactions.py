@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
+import polars as pl
 import pytest
 
+from widgets import review_access
 from widgets.client_data import ClientData
 from widgets.status_model import StatusModel
 from widgets.transactions_model import GRID_COLUMNS, TransactionsModel
-from widgets.transactions_view import TransactionsView
+from widgets.transactions_view import SETTLE_DELAY, TransactionsView, later
 
 from . import support
 from .conftest import needs
@@ -94,15 +97,124 @@ def test_edit_of_a_read_only_column_is_refused_and_put_back(tx):
 def test_edit_saves_by_id_and_survives_reload(tx, session, firm):
     needs(session, "edit")
     view = TransactionsView(tx)
-    row = list(view.grid.data.index).index("5")
-    view.grid._data["data"].loc[row, "description"] = "Rent for January"
-    view.grid._cell_change_handlers({"row": row, "column": "description", "column_index": 6,
-                                     "value": "Rent for January"})
+    type_into(view, "5", "description", "Rent for January")
     assert tx.status.level == "success", tx.status.message
     fresh = TransactionsModel(session, ClientData(session), StatusModel())
     fresh.state = "all"
     fresh.load(firm["acme"].id)
     assert fresh.page_frame.loc["5", "description"] == "Rent for January"
+
+
+def type_into(view: TransactionsView, txn_id: str, column: str, value: str) -> int:
+    """What the grid does when a person edits a cell and presses Enter; returns the grid row."""
+    row = list(view.grid.data.index).index(txn_id)
+    view.grid._data["data"].loc[row, column] = value
+    view.grid._cell_change_handlers({"row": row, "column": column, "column_index": 0, "value": value})
+    return row
+
+
+def test_an_edit_recoding_other_rows_shows_them_without_reading_the_client_again(session, firm):
+    needs(session, "edit", "code", "review_versions")
+    data = ClientData(session)
+    tx = TransactionsModel(session, data, StatusModel())
+    tx.state = "all"
+    tx.load(firm["acme"].id)
+    view = TransactionsView(tx)
+    assert tx.page_frame.loc["11", "state"] == "GOLD"          # another card purchase, not coded yet
+    reads = data.reads
+    type_into(view, "1", "account", "Office Supplies")       # coding remembers the card payee
+    assert tx.status.level == "success", tx.status.message
+    assert "re-coded" in tx.status.message and "transaction 1" in tx.status.message
+    row = list(view.grid.data.index).index("11")
+    assert view.grid.get_cell_value_by_index("state", row) == "RED"
+    assert view.grid.get_cell_value_by_index("account", row) == "Office Supplies"
+    cached = data.frame(firm["acme"].id)
+    assert cached.filter(pl.col("id") == 11)["state"][0] == "red"    # the shared frame caught up...
+    assert data.reads == reads                                      # ...from the changed rows only
+    assert cached.equals(review_access.review_frame(session, firm["acme"].id))    # the same as reading it all
+
+
+def test_a_suggestion_applied_codes_the_row_and_the_shared_frame_catches_up(session, firm):
+    needs(session, "code", "review_versions")
+    data = ClientData(session)
+    tx = TransactionsModel(session, data, StatusModel())
+    tx.state = "all"
+    tx.load(firm["acme"].id)
+    reads = data.reads
+    tx.apply_suggestion(5, "Rent")
+    assert tx.status.level == "success" and tx.page_frame.loc["5", "state"] == "RED"
+    assert tx.page_frame.loc["5", "account"] == "Rent"
+    assert data.reads == reads
+    assert data.frame(firm["acme"].id).equals(review_access.review_frame(session, firm["acme"].id))
+
+
+def test_saved_is_said_before_the_grid_hears_what_else_changed(session, firm):
+    """Under Voila the confirmation goes out at once and the grid's changed cells a moment later, so
+    the browser paints "Saved" before it repaints the grid again."""
+    needs(session, "edit", "code")
+    tx = TransactionsModel(session, ClientData(session), StatusModel())
+    tx.state = "all"
+    tx.load(firm["acme"].id)
+    view = TransactionsView(tx)
+    row = list(view.grid.data.index).index("11")
+
+    async def edit_and_wait():
+        type_into(view, "1", "account", "Office Supplies")
+        at_once = (tx.status.message, view.grid.get_cell_value_by_index("state", row))
+        await asyncio.sleep(SETTLE_DELAY + 0.5)
+        return at_once, (tx.status.message, view.grid.get_cell_value_by_index("state", row))
+
+    (first, state_first), (then, state_then) = asyncio.run(edit_and_wait())
+    assert first == "Saved the account of transaction 1." and state_first == "GOLD"
+    assert "re-coded" in then and state_then == "RED"
+
+
+def test_a_quick_second_edit_back_to_the_old_value_is_saved_too(session, firm):
+    needs(session, "edit")
+    tx = TransactionsModel(session, ClientData(session), StatusModel())
+    tx.state = "all"
+    tx.load(firm["acme"].id)
+    view = TransactionsView(tx)
+    before = tx.page_frame.loc["2", "description"]
+
+    async def edit_twice():
+        type_into(view, "2", "description", "A typo")
+        type_into(view, "2", "description", before)        # put back before the page settled
+        await asyncio.sleep(SETTLE_DELAY + 0.3)
+
+    asyncio.run(edit_twice())
+    stored = review_access.review_rows(session, firm["acme"].id, [2])
+    assert stored["coded_description"][0] == "" and stored["description"][0] == before
+    assert tx.page_frame.loc["2", "description"] == before
+
+
+def test_later_runs_on_the_loop_or_at_once():
+    ran: list[str] = []
+    later(0.01, lambda: ran.append("no loop"))
+    assert ran == ["no loop"]
+
+    async def main():
+        later(0.05, lambda: ran.append("loop"))
+        seen = list(ran)
+        await asyncio.sleep(0.15)
+        return seen
+
+    assert asyncio.run(main()) == ["no loop"] and ran == ["no loop", "loop"]
+
+
+def test_paging_back_after_an_edit_shows_the_stored_value(session, fake_importer):
+    needs(session, "edit")
+    big = session.add_client("Big Co")
+    session.import_bytes(big, "big.csv", support.random_csv(450, ("1",), seed=7))
+    tx = TransactionsModel(session, ClientData(session), StatusModel(), page_size=200)
+    tx.state = "all"
+    tx.load(big.id)
+    view = TransactionsView(tx)
+    key = tx.page_frame.index[3]
+    type_into(view, key, "description", "Edited, then paged away")
+    tx.go("next")
+    tx.go("first")
+    assert tx.page_frame.loc[key, "description"] == "Edited, then paged away"
 
 
 def test_bulk_needs_a_selection(tx):
