@@ -16,9 +16,30 @@ from . import schema
 
 Migration = Callable[[sa.Connection], None]
 
+
+
+def _complete_v1(conn: sa.Connection) -> None:
+    """Version 2: version 1 grew while it was being written (tables for review and export,
+    ``documents.payee``, the identity index by name), so a version-1 workspace may lack
+    any of them. Add what is missing (tables, columns with their defaults, named indexes);
+    nothing is dropped or rewritten."""
+    schema.metadata.create_all(conn)                   # missing tables, with their indexes
+    inspector = sa.inspect(conn)
+    for table in schema.metadata.sorted_tables:
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                spec = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN {spec}')
+        named = {i["name"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in named:
+                index.create(conn)
+
+
 # MIGRATIONS[n] brings a database from version n+1 to n+2. Version 1 is the
 # first schema (created whole); append functions for every later version.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [_complete_v1]
 
 LATEST = 1 + len(MIGRATIONS)
 
