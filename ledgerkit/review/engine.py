@@ -796,13 +796,14 @@ def _history(conn: sa.Connection, acc_ids: list[int], work: pl.DataFrame, out: p
     """The client's coded history as a whole-client evaluation would see it: rows
     outside ``work`` as stored, rows in it as just derived (newest ``MAX_HISTORY``)."""
     q = (sa.select(T.c.id, T.c.payee, T.c.description, T.c.amount, C.c.account, C.c.state, E.c.description,
-                   E.c.payee)
+                   E.c.payee, T.c.check_number)
          .select_from(C.join(T, T.c.id == C.c.transaction_id).outerjoin(E, E.c.transaction_id == T.c.id))
          .where(T.c.account_id.in_(acc_ids), _coded())
          .order_by(T.c.id.desc()).limit(suggest.MAX_HISTORY + work.height))
     stored = fetch(conn, q, {"id": pl.Int64, "bank_payee": S, "bank_description": S, "amount": pl.Int64,
-                             "account": S, "state": S, "e_description": S, "e_payee": S})
-    stored = stored.join(work.select("id"), on="id", how="anti")
+                             "account": S, "state": S, "e_description": S, "e_payee": S, "check_number": S})
+    # a coded check is remembered by the payee on its image, as its evaluation saw it
+    stored = with_check_payees(conn, stored.join(work.select("id"), on="id", how="anti"))
     done = with_inputs(stored).select("id", "payee", "description", "amount", "account")
     return _history_from(done, out).tail(suggest.MAX_HISTORY)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from ledgerkit import Session
@@ -53,3 +54,20 @@ def test_coding_a_check_remembers_its_payee_for_next_month(demo, images_first):
     assert later.height >= 1
     assert set(later["state"].to_list()) == {"red"}, later.select("check_number", "state", "explanation").rows()
     assert set(later["account"].to_list()) == {"Rent Expense"}
+
+
+def test_warm_up_model_serves_the_first_edit(demo, monkeypatch):
+    """The dashboard's warm-up learns a client's suggestions from the same history an
+    edit's evaluation sees (coded checks by the payee on their image), so the first edit
+    does not train the model again."""
+    from ledgerkit.review import suggest
+
+    s = demo
+    client = "Acme Dental"
+    assert s.learn_suggestions(client)
+    trained = []
+    real = suggest._Model.__init__
+    monkeypatch.setattr(suggest._Model, "__init__", lambda self, h: (trained.append(h.height), real(self, h))[1])
+    gold = s.review_frame(client).filter(pl.col("state") == "gold")
+    s.edit(client, int(gold["id"][0]), description="warm-up check: an edited description")
+    assert trained == []
