@@ -40,7 +40,7 @@ def test_coding_a_check_remembers_its_payee_for_next_month(demo, images_first):
     s = demo
     client = "Acme Dental"
     rows = s.review_frame(client)
-    check = rows.filter((rows["check_number"] == "1042")).row(0, named=True)
+    check = rows.filter(rows["check_number"] == "1042").row(0, named=True)
     assert check["state"] == "gold" and check["payee"].startswith("Smith & Sons")   # from the image
     s.code(client, check["id"], "Rent Expense", "Smith & Sons Property Mgmt")
     first, second = (_june(client, "checks"), _june(client, "bank"))
