@@ -56,7 +56,7 @@ from ..money import exponent
 from ..store import Store, schema, utcnow
 from ..store import review_tables as rt
 from . import matching, payees, suggest
-from .evaluate import Compiled, apply_actions, compile_rules, first_matches
+from .evaluate import WINNER_SCHEMA, Compiled, apply_actions, compile_rules, first_matches
 from .frames import fetch, ids_in, json_text, normalise_json
 from .rules import Rule, from_stored
 
@@ -382,6 +382,32 @@ class Outcome:
     batch: pl.DataFrame            # the rows derived
 
 
+def _with_account_rules(rbatch: pl.DataFrame, coded: pl.DataFrame, comp: Compiled,
+                        accounts: pl.DataFrame) -> pl.DataFrame:
+    """A first rule that only renames (a remembered payee, a payee-only rule) does not end
+    the search for an account: such rows take their account, class, memo, split or
+    transfer from the first later rule that codes one, and keep the renaming rule's payee.
+    The explanation names both rules."""
+    lacking = coded.filter(~pl.col("codes_account").fill_null(False) & pl.col("error").is_null())
+    if lacking.height == 0 or not any(r.actions.codes_account for r in comp.rules):
+        return coded
+    rows = rbatch.join(lacking.select("id"), on="id", how="semi")
+    every, comp = first_matches(rows, comp, first=False)
+    coding = comp.cache["acts"].filter("codes_account").select("ri")
+    later = (every.join(coding, on="ri", how="semi").join(comp.meta.select("ri", "prio"), on="ri")
+             .sort("id", "prio", "ci").unique("id", keep="first", maintain_order=True)
+             .select("id", "ri", "ci").cast(WINNER_SCHEMA))
+    if later.height == 0:
+        return coded
+    found = apply_actions(rows, later, comp, accounts)
+    first = lacking.select("id", pl.col("payee").alias("_fpayee"), pl.col("explanation").alias("_fwhy"))
+    merged = found.join(first, on="id").with_columns(
+        payee=pl.coalesce(pl.col("_fpayee").replace("", None), pl.col("payee")),
+        explanation=pl.concat_str([pl.col("_fwhy"), pl.col("explanation")], separator="; then "),
+    ).select(coded.columns)
+    return pl.concat([coded.join(merged.select("id"), on="id", how="anti"), merged]).sort("id")
+
+
 def derive_codings(work: pl.DataFrame, comp: Compiled, avail: pl.DataFrame, windows: pl.DataFrame,
                    accounts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pure core: states and codings of ``work`` (rows with their inputs, see
@@ -401,7 +427,7 @@ def derive_codings(work: pl.DataFrame, comp: Compiled, avail: pl.DataFrame, wind
     rbatch = work.select("id", "client_id", "account_id", "account_name", "exponent", "amount", "description",
                          "payee", "memo", "check_number")
     winners, comp = first_matches(rbatch, comp)
-    coded = apply_actions(rbatch, winners, comp, accounts)
+    coded = _with_account_rules(rbatch, apply_actions(rbatch, winners, comp, accounts), comp, accounts)
     # 3. put together
     entries = avail.select("entry_id", pl.col("posted").alias("_eposted"), pl.col("payee").alias("_epayee"),
                            pl.col("category").alias("_ecategory"), pl.col("source").alias("_esource"))

@@ -4,7 +4,8 @@ A rule is a list of conditions combined with ``all`` or ``any`` and the coding
 it applies (payee, account, class, memo, a split, or a transfer). Rules are
 layered: firm rules (``scope: firm``) apply to every client; a client's own
 rules run before them. Within a scope rules run in file order and the first
-rule that matches wins (see ``evaluate``).
+rule that matches wins (see ``evaluate``); a winner that sets no account lets the
+first later rule that codes one supply the account (``engine``).
 
     rules:
       - name: Coffee shops
