@@ -19,9 +19,9 @@ from . import clients as clients_mod
 from . import documents as documents_mod
 from .model import Account, Client, Document, FileResult, ImportRecord, Transaction
 from .money import from_minor
-from .store import Store, schema
 from .session_export import ExportMixin
 from .session_review import ReviewMixin
+from .store import Store, schema
 
 DEFAULT_WORKSPACE = "workspace"
 

@@ -71,7 +71,7 @@ def test_batch_fast_path_agrees_with_the_general_one(texts, exp):
     """``with_minor`` takes a shortcut for "-1234.56"; it must give what ``to_minor`` gives
     (a number too long for Int64 counts as not a number on both)."""
     frame = pl.DataFrame({"amount": texts, "_exp": [exp] * len(texts)}, schema={"amount": pl.String, "_exp": pl.Int32})
-    units, invalid, excess = to_minor(pl.col("amount"), exp)
+    units, _invalid, excess = to_minor(pl.col("amount"), exp)
     want = frame.with_columns(units=units, _excess=excess).with_columns(_invalid=pl.col("units").is_null())
     got = with_minor(frame, "amount", "_exp")
     assert got.select("units", "_invalid", "_excess").to_dicts() == want.select("units", "_invalid", "_excess").to_dicts()

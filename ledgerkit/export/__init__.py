@@ -47,15 +47,19 @@ class FormatSpec:
     per_account: bool           # one file per bank/card account
     limit: Limit = NO_LIMIT
     needs_statement: bool = False   # needs StatementAccount info (BID, ACCTID, balances)
+    # which of the optional export-frame columns (``batches.OPTIONAL_COLUMNS``) the format
+    # reads; the others are not selected from the store and stay "" / null. None: all
+    reads: frozenset[str] | None = None
 
 
 FORMATS: dict[str, FormatSpec] = {
     "qbo": FormatSpec("qbo", "QuickBooks Web Connect", ".qbo", qbo.format_qbo, True, True,
                       Limit(QBO_ONLINE_MAX_BYTES, None, "QuickBooks Online accepts at most 350 KB per upload"),
-                      needs_statement=True),
+                      needs_statement=True, reads=frozenset({"type"})),
     "ofx": FormatSpec("ofx", "OFX 2 statement", ".ofx", ofx2.format_ofx, True, True,
-                      needs_statement=True),
-    "iif": FormatSpec("iif", "QuickBooks Desktop IIF", ".iif", iif.format_iif, False, False),
+                      needs_statement=True, reads=frozenset({"type"})),
+    "iif": FormatSpec("iif", "QuickBooks Desktop IIF", ".iif", iif.format_iif, False, False,
+                      reads=frozenset({"category", "class_", "transfer", "matched"})),
     "qbo-csv": FormatSpec("qbo-csv", "QuickBooks Online CSV", ".csv", qbo_csv.format_qbo_csv,
                           False, True,
                           Limit(QBO_ONLINE_MAX_BYTES, QBO_CSV_MAX_ROWS,

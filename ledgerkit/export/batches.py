@@ -10,25 +10,36 @@ The one place where exporting touches the store and the file system:
 2. The format's ``render`` turns the frame into files (split when the target
    has a size limit). Formats that add transactions leave approved-BLUE rows
    out (they are already in the books); Web Connect and OFX carry them.
-3. ``run`` writes each file to a temporary name beside its target (fsync),
-   keeps a copy of the bytes in the workspace archive, then records the batch
-   (files with SHA-256, one item per transaction with its FITID, who, when),
-   moves the codings from approved to exported (refusing if any changed since
-   they were read) and commits; only then are the files renamed into place.
-   A crash never leaves a half file under the target name, and a file under
-   the target name always belongs to a recorded batch.
+3. ``run`` does the rest in one database transaction. The batch's row comes
+   first, so that the codings the selection covers can move from approved to
+   exported (one set-based UPDATE, on a second thread) while the rows are read.
+   Then the files are rendered and written to temporary names beside their
+   targets (fsync), with a copy of the bytes kept in the workspace archive, on
+   second threads while the items are written (one per transaction, with its
+   FITID). The batch is refused, nothing recorded, unless the codings moved are
+   exactly the rows read, at the versions read (on SQLite no other writer can
+   commit in between; elsewhere this catches one that did). The transaction
+   commits once the files are staged and recorded with their SHA-256; only then
+   are the files renamed into place. A crash never leaves a half file under the
+   target name, and a file under the target name always belongs to a recorded
+   batch. The items go in set-based too: their ids travel as one JSON array per
+   group to the database's JSON table function (SQLite ``json_each``,
+   PostgreSQL ``json_array_elements_text``; elsewhere row by row).
 4. A re-export renders the transactions of an earlier batch again with the
    FITIDs they were given and records a new batch; states do not change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import re
 import tempfile
-from bisect import bisect_right
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -139,27 +150,97 @@ def _fetch(conn: sa.Connection, query: sa.Select) -> tuple[list[str], list[tuple
         cursor.close()
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """A large read makes millions of short-lived tuples, none of which can be part of a
+    reference cycle; without this the cyclic collector walks them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(conn: sa.Connection, query: sa.Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A Core select as a polars frame: one driver fetch, then one Series per column.
+
+    ``schema`` gives each selected column's dtype (by label). A ``pl.Date`` column
+    takes what the driver gives (ISO text on SQLite, dates or datetimes), a
+    ``pl.Boolean`` one 0/1 or booleans.
+    """
+    loose = (pl.Date, pl.Boolean)
+    with _gc_paused():
+        names, rows = _fetch(conn, query)
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        del rows
+        frame = pl.DataFrame([pl.Series(n, c, dtype=None if schema[n] in loose else schema[n])
+                              for n, c in zip(names, columns, strict=True)])
+        del columns
+    fix = []
+    for n, dtype in schema.items():
+        if dtype not in loose or frame[n].dtype == dtype:
+            continue
+        if dtype == pl.Date and frame[n].dtype == pl.String:
+            fix.append(pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d"))
+        else:
+            fix.append(pl.col(n).cast(dtype))
+    return frame.with_columns(fix) if fix else frame
+
+
+def _first_set(*cols: sa.ColumnElement) -> sa.ColumnElement:
+    """The first of ``cols`` that is not blank (the last one otherwise)."""
+    return sa.case(*[(sa.func.trim(c) != "", c) for c in cols[:-1]], else_=cols[-1])
+
+
+# Export-frame columns a format may go without (``FormatSpec.reads``): each costs a
+# column of the 100k-row read. ``transfer`` is transfer_account/transfer_kind; ``matched``
+# (BLUE, and the later side of a transfer pair) needs the transfer too.
+OPTIONAL_COLUMNS = frozenset({"description", "type", "category", "class_", "transfer", "matched"})
+
+
 def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: list[int] | None = None,
            date_from: dt.date | None = None, date_to: dt.date | None = None,
-           batch: int | None = None, states: tuple[str, ...] | None = ("approved",)) -> pl.DataFrame:
+           batch: int | None = None, states: tuple[str, ...] | None = ("approved",),
+           reads: frozenset[str] | None = None) -> pl.DataFrame:
     """The export frame of a client's codings (plus ``state``, ``coding_version``);
-    ``batch`` limits it to the transactions of an earlier export batch."""
-    def first_set(*cols):
-        whens = [(sa.func.trim(c) != "", c) for c in cols[:-1]]
-        return sa.case(*whens, else_=cols[-1])
+    ``batch`` limits it to the transactions of an earlier export batch; ``reads``
+    names the ``OPTIONAL_COLUMNS`` to fill (None: all; the others stay "" / null / false).
 
-    q = (sa.select(T.c.id.label("transaction_id"), T.c.account_id, T.c.posted, T.c.amount,
-                   first_set(C.c.payee, T.c.payee, C.c.description, T.c.description).label("payee"),
-                   first_set(C.c.description, T.c.description, T.c.payee).label("description"),
-                   first_set(C.c.memo, T.c.memo).label("memo"),
-                   T.c.check_number, T.c.type, T.c.identity, C.c.state, C.c.account.label("category"), C.c.class_,
-                   sa.cast(C.c.splits, sa.Text).label("splits_json"), C.c.transfer_to, C.c.match_id,
-                   C.c.version.label("coding_version"))
+    One query (no ORDER BY: polars sorts the frame, far cheaper than SQLite sorting
+    wide rows), read column-wise into polars; names, kinds and currencies of the
+    client's few accounts are joined in polars.
+    """
+    want = set(OPTIONAL_COLUMNS if reads is None else OPTIONAL_COLUMNS & reads)
+    if "matched" in want:
+        want.add("transfer")
+    one_state = states[0] if states is not None and len(states) == 1 else None
+    columns = {
+        "transaction_id": (T.c.id, pl.Int64), "account_id": (T.c.account_id, pl.Int64),
+        "posted": (T.c.posted, pl.Date), "amount": (T.c.amount, pl.Int64),
+        "payee": (_first_set(C.c.payee, T.c.payee, C.c.description, T.c.description), pl.String),
+        "description": (_first_set(C.c.description, T.c.description, T.c.payee), pl.String),
+        "memo": (_first_set(C.c.memo, T.c.memo), pl.String),
+        "check_number": (T.c.check_number, pl.String), "type": (T.c.type, pl.String),
+        "identity": (T.c.identity, pl.String), "category": (C.c.account, pl.String),
+        "class_": (C.c.class_, pl.String), "splits_json": (sa.cast(C.c.splits, sa.Text), pl.String),
+        "transfer_to": (C.c.transfer_to, pl.Int64), "match_id": (C.c.match_id, pl.Int64),
+        "coding_version": (C.c.version, pl.Int64),
+    }
+    skipped = {"description": "description", "type": "type", "category": "category", "class_": "class_",
+               "transfer": "transfer_to", "matched": "match_id"}
+    null = {}
+    for name, column in skipped.items():
+        if name not in want:
+            null[column] = pl.lit(None, dtype=columns.pop(column)[1])
+    if one_state is None:
+        columns["state"] = (C.c.state, pl.String)
+    q = (sa.select(*[col.label(name) for name, (col, _) in columns.items()])
          .select_from(T.join(A, A.c.id == T.c.account_id).join(C, C.c.transaction_id == T.c.id))
-         .where(A.c.client_id == client_id)
-         .order_by(T.c.account_id, T.c.posted, T.c.id))
+         .where(A.c.client_id == client_id))
     if states is not None:
-        q = q.where(C.c.state.in_(states))
+        q = q.where(C.c.state == one_state if one_state is not None else C.c.state.in_(states))
     if account_ids:
         q = q.where(T.c.account_id.in_(account_ids))
     if date_from is not None:
@@ -168,16 +249,11 @@ def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: li
         q = q.where(T.c.posted <= date_to)
     if batch is not None:
         q = q.where(T.c.id.in_(sa.select(ITEMS.c.transaction_id).where(ITEMS.c.batch_id == batch)))
-    names, rows = _fetch(conn, q)
-    ints = {"transaction_id", "account_id", "amount", "transfer_to", "match_id", "coding_version"}
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    raw = pl.DataFrame({n: pl.Series(n, c, dtype=pl.Int64 if n in ints else (None if n == "posted" else pl.String))
-                        for n, c in zip(names, columns, strict=True)})
-    posted = raw["posted"]
-    if posted.dtype == pl.String:
-        raw = raw.with_columns(pl.col("posted").str.slice(0, 10).str.to_date("%Y-%m-%d"))
-    elif posted.dtype != pl.Date:
-        raw = raw.with_columns(pl.col("posted").cast(pl.Date))
+    raw = _read(conn, q, {name: dtype for name, (_, dtype) in columns.items()})
+    if one_state is not None:
+        null["state"] = pl.lit(one_state, dtype=pl.String)
+    raw = raw.with_columns(**null)
+    raw = raw.sort("account_id", "posted", "transaction_id")
     accs = _accounts(conn, client_id)
     info = accs.select("account_id", pl.col("book_name").alias("account_name"), pl.col("kind").alias("account_kind"),
                        "currency")
@@ -211,17 +287,13 @@ def pair_transfers(conn: sa.Connection, client_id: int, frame: pl.DataFrame) -> 
     sides = frame.filter(pl.col("transfer_to").is_not_null() & ~pl.col("matched")).select(cols)
     if sides.height == 0:
         return frame
-    done_q = (sa.select(T.c.id, T.c.account_id, C.c.transfer_to, T.c.amount, T.c.posted)
+    done_q = (sa.select(T.c.id.label("transaction_id"), T.c.account_id, C.c.transfer_to, T.c.amount, T.c.posted)
               .select_from(T.join(A, A.c.id == T.c.account_id).join(C, C.c.transaction_id == T.c.id))
               .where(A.c.client_id == client_id, C.c.state == "exported", C.c.transfer_to.is_not(None)))
-    done = pl.DataFrame([tuple(r) for r in conn.execute(done_q)], schema=cols, orient="row",
-                        schema_overrides={"transaction_id": pl.Int64, "account_id": pl.Int64,
-                                          "transfer_to": pl.Int64, "amount": pl.Int64})
-    if done.height and done["posted"].dtype == pl.String:
-        done = done.with_columns(pl.col("posted").str.slice(0, 10).str.to_date("%Y-%m-%d"))
+    done = _read(conn, done_q, {"transaction_id": pl.Int64, "account_id": pl.Int64, "transfer_to": pl.Int64,
+                                "amount": pl.Int64, "posted": pl.Date})
     # exported partners outside this selection (a re-export pairs its own rows like a first export)
-    done = done.with_columns(pl.col("posted").cast(pl.Date)).join(
-        frame.select("transaction_id"), on="transaction_id", how="anti")
+    done = done.join(frame.select("transaction_id"), on="transaction_id", how="anti")
     first = pl.concat([done.with_columns(_done=pl.lit(True)), sides.with_columns(_done=pl.lit(False))])
     pairs = (first.join(sides, left_on=["account_id", "transfer_to"], right_on=["transfer_to", "account_id"],
                         suffix="_b")
@@ -259,9 +331,8 @@ def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Ser
         q = q.where(ITEMS.c.transaction_id.in_(sa.select(again.c.transaction_id).where(again.c.batch_id == reexport)))
     else:
         q = q.where(ITEMS.c.transaction_id.in_(sa.select(C.c.transaction_id).where(C.c.state == "approved")))
-    _, rows = _fetch(conn, q)
-    prev = pl.DataFrame(rows, schema={"transaction_id": pl.Int64, "fitid": pl.String, "batch_id": pl.Int64,
-                                      "written": pl.Boolean}, orient="row")
+    prev = _read(conn, q, {"transaction_id": pl.Int64, "fitid": pl.String, "batch_id": pl.Int64,
+                           "written": pl.Boolean})
     return prev.filter(pl.col("transaction_id").is_in(transaction_ids.implode()))
 
 
@@ -278,7 +349,8 @@ def sniff_bid(store: Store, conn: sa.Connection, account_id: int) -> tuple[str, 
                                        .group_by(T.c.source_sha256).limit(50))]
     for sha in shas:
         try:
-            head = store.archive.read(sha)[:16384]
+            with store.archive.path_for(sha).open("rb") as fh:
+                head = fh.read(16384)
         except OSError:
             continue
         m = _BID.search(head)
@@ -295,23 +367,22 @@ def balance_timelines(conn: sa.Connection, account_ids: list[int]) -> dict[int, 
 
     Anchored on the bank's latest reported ledger balance when there is one
     (moved by the transactions between), else the sum of all transactions.
-    One grouped scan for all accounts.
+    One grouped scan for all accounts; running sums in polars.
     """
-    _, daily = _fetch(conn, sa.select(T.c.account_id, T.c.posted, sa.func.sum(T.c.amount))
-                      .where(T.c.account_id.in_(account_ids)).group_by(T.c.account_id, T.c.posted)
-                      .order_by(T.c.account_id, T.c.posted))
+    daily = _read(conn, sa.select(T.c.account_id, T.c.posted,
+                                  sa.cast(sa.func.sum(T.c.amount), sa.BigInteger).label("amount"))
+                  .where(T.c.account_id.in_(account_ids)).group_by(T.c.account_id, T.c.posted),
+                  {"account_id": pl.Int64, "posted": pl.Date, "amount": pl.Int64})
+    daily = daily.sort("account_id", "posted").with_columns(prefix=pl.col("amount").cum_sum().over("account_id"))
     B = schema.balances
     anchors = {}
     for r in conn.execute(sa.select(B.c.account_id, B.c.amount, B.c.as_of)
                           .where(B.c.account_id.in_(account_ids), B.c.kind == "ledger")
                           .order_by(B.c.account_id, B.c.as_of, B.c.id)):
         anchors[r.account_id] = (int(r.amount), _as_date(r.as_of))     # the last one wins
-    series: dict[int, tuple[list[dt.date], list[int]]] = {a: ([], []) for a in account_ids}
-    for aid, posted, amount in daily:
-        dates, prefix = series[aid]
-        dates.append(_as_date(posted))
-        prefix.append((prefix[-1] if prefix else 0) + int(amount))
-    return {aid: _timeline(*series[aid], anchors.get(aid)) for aid in account_ids}
+    parts = {aid: part for (aid,), part in daily.partition_by("account_id", as_dict=True).items()}
+    empty = daily.clear()
+    return {aid: _timeline(parts.get(aid, empty), anchors.get(aid)) for aid in account_ids}
 
 
 def _as_date(value) -> dt.date:
@@ -322,11 +393,12 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _timeline(dates: list[dt.date], prefix: list[int], anchor: tuple[int, dt.date] | None
-              ) -> Callable[[dt.date], int]:
+def _timeline(daily: pl.DataFrame, anchor: tuple[int, dt.date] | None) -> Callable[[dt.date], int]:
+    dates, prefix = daily["posted"], daily["prefix"]
+
     def upto(d: dt.date) -> int:
-        i = bisect_right(dates, d)
-        return prefix[i - 1] if i else 0
+        i = int(dates.search_sorted(d, side="right"))
+        return int(prefix[i - 1]) if i else 0
 
     if anchor is None:
         return upto
@@ -486,7 +558,7 @@ def prepare(store: Store, conn: sa.Connection, client_id: int, fmt: FormatSpec, 
             account_ids: list[int] | None, date_from: dt.date | None, date_to: dt.date | None,
             reexport: int | None = None) -> Plan:
     frame = select(store, conn, client_id, account_ids=account_ids, date_from=date_from, date_to=date_to,
-                   batch=reexport, states=None if reexport is not None else ("approved",))
+                   batch=reexport, states=None if reexport is not None else ("approved",), reads=fmt.reads)
     prev = _previous_items(conn, client_id, frame["transaction_id"], reexport)
     already: dict[int, list[int]] = {}
     if reexport is None and prev.height:
@@ -514,6 +586,28 @@ def prepare(store: Store, conn: sa.Connection, client_id: int, fmt: FormatSpec, 
     return Plan(frame, matched, already, warnings)
 
 
+def _statement_candidates(store: Store, client_id: int, fmt: FormatSpec, account_ids: list[int] | None,
+                          date_from: dt.date | None, date_to: dt.date | None, reexport: int | None) -> list[int]:
+    """The accounts a statement format's export can write: those with approved rows in the
+    selection (or in the re-exported batch); [] for other formats."""
+    if not fmt.needs_statement:
+        return []
+    if reexport is not None:
+        q = sa.select(ITEMS.c.account_id).where(ITEMS.c.batch_id == reexport)
+    else:
+        q = (sa.select(T.c.account_id).select_from(T.join(C, C.c.transaction_id == T.c.id))
+             .where(T.c.account_id.in_(sa.select(A.c.id).where(A.c.client_id == client_id)),
+                    C.c.state == "approved"))
+        if account_ids:
+            q = q.where(T.c.account_id.in_(account_ids))
+        if date_from is not None:
+            q = q.where(T.c.posted >= date_from)
+        if date_to is not None:
+            q = q.where(T.c.posted <= date_to)
+    with store.connect() as conn:
+        return sorted(conn.execute(q.distinct()).scalars().all())
+
+
 def run(store: Store, client_id: int, client_name: str, format_name: str, out: str | Path, *, actor: str,
         account_ids: list[int] | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
         reexport: int | None = None, date_order: str = "mdy", lists: bool = False) -> ExportResult:
@@ -530,46 +624,99 @@ def run(store: Store, client_id: int, client_name: str, format_name: str, out: s
             if original is None or original["client_id"] != client_id:
                 raise NotFound(f"no export batch {reexport} for this client (see `ledgerkit batches`)")
             format_name = format_name or original["format"]
-        fmt = spec(format_name)
-        plan_ = prepare(store, conn, client_id, fmt, account_ids=account_ids, date_from=date_from,
-                        date_to=date_to, reexport=reexport)
-        frame = plan_.frame
-        if frame.height == 0 and plan_.matched.height == 0:
-            if reexport is None and not plan_.already:
-                plan_.already = exported_batches(conn, client_id, account_ids, date_from, date_to)
-            raise _nothing(plan_, reexport)
-        accounts_info, remember = ({}, {})
-        if fmt.needs_statement:
-            accounts_info, remember = statement_accounts(store, conn, client_id,
-                                                         frame["account_id"].unique().to_list())
-        known_a, known_n = register_known(conn, client_id) if lists else (frozenset(), frozenset())
-        names = dict(_accounts(conn, client_id).select("account_id", "book_name").iter_rows())
-    ctx = Context(generated=generation_time(), accounts=accounts_info, date_from=date_from, date_to=date_to,
-                  limit=fmt.limit, date_order=date_order, lists=lists, known_accounts=known_a,
-                  known_names=known_n)
-    rendered = fmt.render(frame, ctx) if frame.height else []
-    first = frame["posted"].min() if frame.height else None
-    last = frame["posted"].max() if frame.height else None
-    paths = _target_paths(out, fmt, rendered, names, client_name, date_from or first, date_to or last)
-    if len(set(paths)) != len(paths):
-        raise Invalid("the export would write two files under one name; give --out a different name")
+    fmt = spec(format_name)
+    now = utcnow()
     staged = StagedFiles()
-    files: list[ExportFile] = []
-    seq_of: dict[int, int] = {}
-    try:
-        for seq, (r, path) in enumerate(zip(rendered, paths, strict=True), 1):
-            sha, _ = store.archive.put(r.data)
-            staged.stage(path, r.data)
-            files.append(ExportFile(str(path.resolve()), sha, len(r.transaction_ids), len(r.data), r.account_id,
-                                    r.part, r.parts))
-            for tid in r.transaction_ids:
-                seq_of[tid] = seq
-        result = _record(store, client_id, fmt, frame, plan_.matched, files, seq_of, actor=actor,
-                         account_ids=account_ids, date_from=date_from, date_to=date_to, original=original,
-                         remember=remember, options={"date_order": date_order, "lists": lists})
-    except BaseException:
-        staged.abort()
-        raise
+    futures: list = []
+
+    def settle() -> None:
+        """Wait for the second threads: nothing may touch the transaction or stage a file
+        after the rollback or the abort."""
+        futures_wait(futures)
+
+    # One write transaction for the whole export. Its batch row comes first so that the
+    # codings can move on a second thread while the rows are read here (SQLite does its
+    # part without the GIL, and no other writer can commit in between); later the files
+    # are rendered and staged on the second threads while the items are written here.
+    # The batch is recorded, and committed, once both sides are done; only then are the
+    # files renamed into place.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ledgerkit-export") as pool, \
+            store.begin() as wconn:
+        batch_id = _open_batch(wconn, client_id, fmt, actor=actor, account_ids=account_ids, date_from=date_from,
+                               date_to=date_to, original=original, now=now,
+                               options={"date_order": date_order, "lists": lists})
+        moving = None
+        if original is None:
+            moving = pool.submit(_move_codings, wconn, batch_id, client_id, account_ids, date_from, date_to, now)
+            futures.append(moving)
+
+        def statement_side() -> tuple[dict[int, StatementAccount], dict[int, dict]]:
+            """A statement format's accounts: which ones at once (SQLite's work alone), their
+            BIDs and balances only once the codings have moved: that part fetches rows too
+            and, as a third busy thread on two cores, would slow the read here down."""
+            ids = _statement_candidates(store, client_id, fmt, account_ids, date_from, date_to, reexport)
+            if not ids:
+                return {}, {}
+            if moving is not None:
+                futures_wait([moving])
+            with store.connect() as conn:
+                return statement_accounts(store, conn, client_id, ids)
+
+        statement = pool.submit(statement_side)
+        futures.append(statement)
+        try:
+            with store.connect() as conn:
+                plan_ = prepare(store, conn, client_id, fmt, account_ids=account_ids, date_from=date_from,
+                                date_to=date_to, reexport=reexport)
+                frame = plan_.frame
+                if frame.height == 0 and plan_.matched.height == 0:
+                    if reexport is None and not plan_.already:
+                        plan_.already = exported_batches(conn, client_id, account_ids, date_from, date_to)
+                    raise _nothing(plan_, reexport)
+                known_a, known_n = register_known(conn, client_id) if lists else (frozenset(), frozenset())
+                names = dict(_accounts(conn, client_id).select("account_id", "book_name").iter_rows())
+            accounts_info, remember = statement.result()
+        except BaseException:
+            settle()
+            raise
+        exported = set(frame["account_id"].unique().to_list())
+        remember = {aid: values for aid, values in remember.items() if aid in exported}
+        ctx = Context(generated=generation_time(), accounts=accounts_info, date_from=date_from,
+                      date_to=date_to, limit=fmt.limit, date_order=date_order, lists=lists,
+                      known_accounts=known_a, known_names=known_n)
+        first = frame["posted"].min() if frame.height else None
+        last = frame["posted"].max() if frame.height else None
+
+        def render() -> tuple[list[Rendered], list[Path]]:
+            rendered = fmt.render(frame, ctx) if frame.height else []
+            paths = _target_paths(out, fmt, rendered, names, client_name, date_from or first, date_to or last)
+            if len(set(paths)) != len(paths):
+                raise Invalid("the export would write two files under one name; give --out a different name")
+            return rendered, paths
+
+        def stage() -> list[ExportFile]:
+            """Keep each file in the archive and stage it beside its target."""
+            files = []
+            for r, path in zip(*rendering.result(), strict=True):
+                sha, _ = store.archive.put(r.data)
+                staged.stage(path, r.data)
+                files.append(ExportFile(str(path.resolve()), sha, len(r.transaction_ids), len(r.data),
+                                        r.account_id, r.part, r.parts))
+            return files
+
+        rendering = pool.submit(render)
+        futures.append(rendering)
+        staging = pool.submit(stage)
+        futures.append(staging)
+        try:
+            result = _record(wconn, batch_id, fmt, frame, plan_.matched, moving.result if moving else None,
+                             lambda: rendering.result()[0], staging.result, actor=actor, original=original,
+                             remember=remember, now=now)
+        except BaseException:
+            settle()
+            staged.abort()
+            raise
+    files = result["files"]
     try:
         staged.commit()
     except OSError as e:
@@ -637,60 +784,187 @@ def _totals(frame: pl.DataFrame) -> tuple[Decimal, dict[str, Decimal], str, int]
     return total, totals, "XXX" if totals else "USD", int(frame["amount"].sum() or 0)
 
 
-def _record(store: Store, client_id: int, fmt: FormatSpec, frame: pl.DataFrame, matched: pl.DataFrame,
-            files: list[ExportFile], seq_of: dict[int, int], *, actor: str, account_ids: list[int] | None,
-            date_from: dt.date | None, date_to: dt.date | None, original: dict | None, remember: dict,
-            options: dict) -> dict:
+_NO_FILE_SEQ = pl.DataFrame(schema={"transaction_id": pl.Int64, "file_seq": pl.Int64})
+
+
+def _fitid_sql() -> sa.ColumnElement:
+    """The FITID most transactions get (see ``fitid``), derived from the identity in SQL:
+    ``H:<fingerprint>`` -> ``LK-<fingerprint>``, ``F:<bank id>`` -> the bank id."""
+    rest = sa.func.substr(T.c.identity, 3, type_=sa.String)
+    return sa.case((sa.func.substr(T.c.identity, 1, 2, type_=sa.String) == "H:",
+                    sa.literal("LK-", sa.String).concat(rest)), else_=rest)
+
+
+def _fitid_plain(identity: pl.Expr) -> pl.Expr:
+    """``_fitid_sql`` in polars: rows whose FITID is something else are inserted with theirs."""
+    rest = identity.str.slice(2)
+    return pl.when(identity.str.starts_with("H:")).then(pl.lit("LK-") + rest).otherwise(rest)
+
+
+def _id_table(conn: sa.Connection) -> tuple[sa.FromClause, sa.ColumnElement] | None:
+    """A table of the ids in the JSON array bound as ``ids`` (and its id column), from the
+    database's own JSON functions; None where there is no such function."""
+    ids = sa.bindparam("ids", type_=sa.String)
+    name = conn.dialect.name
+    if name == "postgresql":
+        t = sa.func.json_array_elements_text(sa.cast(ids, sa.JSON)).table_valued("value").alias("ids")
+        return t, sa.cast(t.c.value, sa.BigInteger)
+    if name == "sqlite":
+        try:
+            conn.exec_driver_sql("SELECT value FROM json_each('[1]')").all()
+        except sa.exc.OperationalError:     # an SQLite built without its JSON functions
+            return None
+        t = sa.func.json_each(ids).table_valued("value").alias("ids")
+        return t, t.c.value
+    return None
+
+
+def _json_ids(ids: pl.Expr) -> pl.Expr:
+    """A JSON array of the (sorted: index-friendly) ids, as one string per group."""
+    return pl.format("[{}]", ids.sort().cast(pl.String).str.join(","))
+
+
+def _move_codings(conn: sa.Connection, batch_id: int, client_id: int, account_ids: list[int] | None,
+                  date_from: dt.date | None, date_to: dt.date | None, now: dt.datetime) -> int:
+    """Move what an export selects (see ``select``: the client's approved codings in the
+    filters, less those already written by a batch) from approved to exported in batch
+    ``batch_id``, in one set-based UPDATE. Returns how many moved; the caller checks
+    that they are exactly the rows it read."""
+    selected = (sa.select(T.c.id).where(T.c.id == C.c.transaction_id,
+                                        T.c.account_id.in_(sa.select(A.c.id).where(A.c.client_id == client_id))))
+    if account_ids:
+        selected = selected.where(T.c.account_id.in_(account_ids))
+    if date_from is not None:
+        selected = selected.where(T.c.posted >= date_from)
+    if date_to is not None:
+        selected = selected.where(T.c.posted <= date_to)
+    written = sa.select(ITEMS.c.transaction_id).where(ITEMS.c.transaction_id == C.c.transaction_id,
+                                                      ITEMS.c.written)
+    return conn.execute(sa.update(C).where(C.c.state == "approved", selected.exists(), ~written.exists())
+                        .values(state="exported", batch_id=batch_id, version=C.c.version + 1,
+                                updated_at=now)).rowcount
+
+
+def _insert_items(conn: sa.Connection, ids: tuple[sa.FromClause, sa.ColumnElement] | None, batch_id: int,
+                  rows: pl.DataFrame, *, moved: bool) -> None:
+    """One ``export_items`` row per row of ``rows`` (``transaction_id``, ``identity``, ``fitid``,
+    ``file_seq``, ``written``, ``coding_version``), set-based.
+
+    Account and amount come from ``transactions``. Rows are grouped by (file,
+    written, version) and each group is one ``INSERT ... SELECT`` over its ids,
+    passed as one JSON array to the database's JSON table function; the few whose
+    FITID is not the plain one derived from the identity (all, without such a
+    function) go one by one with their FITID. A row is only inserted while its
+    coding is as it was read: ``moved`` by this batch from the version read (an
+    export), else still at that version (a re-export); the caller counts.
+    """
+    cols = ["batch_id", "transaction_id", "account_id", "fitid", "file_seq", "written", "amount", "coding_version"]
+
+    def from_select(source: sa.FromClause, on: sa.ColumnElement | None, fitid_col: sa.ColumnElement) -> sa.Insert:
+        joined = source.join(T, T.c.id == on) if on is not None else T
+        version = sa.bindparam("version", type_=sa.Integer)
+        q = (sa.select(sa.literal(batch_id, sa.Integer), T.c.id, T.c.account_id, fitid_col,
+                       sa.bindparam("file_seq", type_=sa.Integer), sa.bindparam("written", type_=sa.Boolean),
+                       T.c.amount, version)
+             .select_from(joined.join(C, C.c.transaction_id == T.c.id)))
+        q = q.where(C.c.batch_id == batch_id, C.c.version == version + 1) if moved else q.where(C.c.version == version)
+        if on is None:
+            q = q.where(T.c.id == sa.bindparam("tid", type_=sa.Integer))
+        return ITEMS.insert().from_select(cols, q)
+
+    plain = (pl.col("fitid") == _fitid_plain(pl.col("identity"))) if ids is not None else pl.lit(False)
+    rows = rows.with_columns(_plain=plain)
+    if ids is not None:
+        stmt = from_select(ids[0], ids[1], _fitid_sql())
+        groups = (rows.filter("_plain").group_by("file_seq", "written", "coding_version")
+                  .agg(_json_ids(pl.col("transaction_id"))))
+        for seq, written, version, joined in groups.sort("file_seq", "written", "coding_version").iter_rows():
+            conn.execute(stmt, {"ids": joined, "file_seq": seq, "written": written, "version": version})
+    odd = rows.filter(~pl.col("_plain")).sort("transaction_id")
+    if odd.height:
+        stmt = from_select(T, None, sa.bindparam("fitid", type_=sa.String))
+        conn.execute(stmt, odd.select(pl.col("transaction_id").alias("tid"), "fitid", "file_seq", "written",
+                                      pl.col("coding_version").alias("version")).to_dicts())
+
+
+def _one_file(fmt: FormatSpec) -> bool:
+    """Formats that write everything into one file (when there is anything to write)."""
+    return not fmt.per_account and not fmt.limit.any
+
+
+def _open_batch(conn: sa.Connection, client_id: int, fmt: FormatSpec, *, actor: str,
+                account_ids: list[int] | None, date_from: dt.date | None, date_to: dt.date | None,
+                original: dict | None, options: dict, now: dt.datetime) -> int:
+    """The batch's row, first in the export's transaction (``_record`` fills in its counts)."""
+    return conn.execute(sa.insert(xt.export_batches).values(
+        client_id=client_id, format=fmt.name, kind="reexport" if original else "export",
+        reexport_of=original["id"] if original else None,
+        account_id=account_ids[0] if account_ids and len(account_ids) == 1 else None,
+        date_from=date_from, date_to=date_to, transactions=0, matched=0, total=0, currency="USD",
+        options=options, actor=actor, created_at=now,
+    )).inserted_primary_key[0]
+
+
+def _record(conn: sa.Connection, batch_id: int, fmt: FormatSpec, frame: pl.DataFrame, matched: pl.DataFrame,
+            moved: Callable[[], int] | None, rendered: Callable[[], list[Rendered]],
+            staged: Callable[[], list[ExportFile]], *, actor: str, original: dict | None, remember: dict,
+            now: dt.datetime) -> dict:
+    """Record the batch in the export's transaction, whose batch row is open and whose
+    codings ``moved()`` (an export) moved meanwhile: the batch's counts, one item per
+    transaction (a one-file format's at once, the others' once ``rendered()`` tells
+    which file carries which transaction), then, once ``staged()`` gives the staged
+    files, the files. Raises ``Conflict`` (nothing recorded) unless the codings moved
+    (an export) or kept (a re-export) are exactly the rows read, at the versions read."""
     total, totals, currency, units = _totals(frame)
-    now = utcnow()
     B, F, S = xt.export_batches, xt.export_files, xt.export_settings
-    with store.begin() as conn:
-        batch_id = conn.execute(sa.insert(B).values(
-            client_id=client_id, format=fmt.name, kind="reexport" if original else "export",
-            reexport_of=original["id"] if original else None,
-            account_id=account_ids[0] if account_ids and len(account_ids) == 1 else None,
-            date_from=date_from, date_to=date_to, transactions=frame.height, matched=matched.height,
-            total=units, currency=currency, options=options, actor=actor, created_at=now,
-        )).inserted_primary_key[0]
-        if files:
-            conn.execute(sa.insert(F), [
-                {"batch_id": batch_id, "seq": i, "path": f.path, "sha256": f.sha256, "size": f.size,
-                 "account_id": f.account_id, "transactions": f.transactions, "part": f.part, "parts": f.parts}
-                for i, f in enumerate(files, 1)])
-        seq = pl.DataFrame({"transaction_id": list(seq_of), "file_seq": list(seq_of.values())},
-                           schema={"transaction_id": pl.Int64, "file_seq": pl.Int64})
-        items = pl.concat([
-            frame.select("transaction_id", "account_id", "fitid", pl.lit(True).alias("written"), "amount",
-                         "coding_version"),
-            matched.select("transaction_id", "account_id", "fitid", pl.lit(False).alias("written"), "amount",
-                           "coding_version"),
-        ]).join(seq, on="transaction_id", how="left").select(
-            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"), "transaction_id", "account_id", "fitid",
-            "file_seq", "written", "amount", "coding_version")
-        store.insert_frame(conn, ITEMS, items)
-        if original is None and items.height:
-            sub = (sa.select(ITEMS.c.transaction_id).where(
-                ITEMS.c.batch_id == batch_id, ITEMS.c.transaction_id == C.c.transaction_id,
-                ITEMS.c.coding_version == C.c.version).exists())
-            moved = conn.execute(sa.update(C).where(C.c.state == "approved", sub).values(
-                state="exported", batch_id=batch_id, version=C.c.version + 1, updated_at=now)).rowcount
-            if moved != items.height:
-                raise Conflict(f"{items.height - moved} of the selected transactions changed while exporting "
-                               f"(re-coded or exported by someone else); nothing was exported, try again")
-        for aid, values in remember.items():
-            existing = conn.execute(sa.select(S).where(S.c.account_id == aid)).first()
-            if existing is None:
-                conn.execute(sa.insert(S).values(account_id=aid, updated_at=now, **values))
-            else:
-                fill = {k: v for k, v in values.items() if not getattr(existing, k)}
-                if fill:
-                    conn.execute(sa.update(S).where(S.c.account_id == aid).values(updated_at=now, **fill))
-        audit.record(conn, actor, "export.reexport" if original else "export.batch", "export_batch", batch_id,
-                     after={"format": fmt.name, "reexport_of": original["id"] if original else None,
-                            "transactions": frame.height, "matched_left_out": matched.height, "total": str(total),
-                            "files": [{"path": f.path, "sha256": f.sha256, "transactions": f.transactions}
-                                      for f in files]})
-    return {"batch": batch_id, "total": total, "totals": totals}
+    cols = ["transaction_id", "identity", "fitid", "coding_version"]
+    keys = pl.concat([frame.select(*cols, written=pl.lit(True)), matched.select(*cols, written=pl.lit(False))])
+    changed = ("of the selected transactions changed while exporting (re-coded or exported by someone "
+               "else); nothing was exported, try again")
+    if moved is not None:       # first: until then the connection is the second thread's
+        n = moved()
+        if n != keys.height:
+            raise Conflict(f"{abs(keys.height - n)} {changed}")
+    conn.execute(sa.update(B).where(B.c.id == batch_id).values(
+        transactions=frame.height, matched=matched.height, total=units, currency=currency))
+    ids = _id_table(conn)
+    was_moved = original is None
+    one_file = _one_file(fmt)
+    if one_file:
+        _insert_items(conn, ids, batch_id, keys.with_columns(
+            file_seq=pl.when("written").then(pl.lit(1, dtype=pl.Int64))), moved=was_moved)
+    parts = rendered()
+    if one_file and (len(parts) > 1 or (parts and len(parts[0].transaction_ids) != frame.height)):
+        raise RuntimeError(f"the {fmt.name} export wrote {len(parts)} files; it is declared to write one")
+    if not one_file:
+        file_seq = pl.concat([_NO_FILE_SEQ] + [
+            pl.DataFrame({"transaction_id": pl.Series(r.transaction_ids, dtype=pl.Int64)})
+            .with_columns(file_seq=pl.lit(seq, dtype=pl.Int64)) for seq, r in enumerate(parts, 1)])
+        _insert_items(conn, ids, batch_id, keys.join(file_seq, on="transaction_id", how="left"),
+                      moved=was_moved)
+    kept = conn.execute(sa.select(sa.func.count()).select_from(ITEMS).where(ITEMS.c.batch_id == batch_id)).scalar()
+    if kept != keys.height:
+        raise Conflict(f"{keys.height - kept} {changed}")
+    files = staged()
+    if files:
+        conn.execute(sa.insert(F), [
+            {"batch_id": batch_id, "seq": i, "path": f.path, "sha256": f.sha256, "size": f.size,
+             "account_id": f.account_id, "transactions": f.transactions, "part": f.part, "parts": f.parts}
+            for i, f in enumerate(files, 1)])
+    for aid, values in remember.items():
+        existing = conn.execute(sa.select(S).where(S.c.account_id == aid)).first()
+        if existing is None:
+            conn.execute(sa.insert(S).values(account_id=aid, updated_at=now, **values))
+        else:
+            fill = {k: v for k, v in values.items() if not getattr(existing, k)}
+            if fill:
+                conn.execute(sa.update(S).where(S.c.account_id == aid).values(updated_at=now, **fill))
+    audit.record(conn, actor, "export.reexport" if original else "export.batch", "export_batch", batch_id,
+                 after={"format": fmt.name, "reexport_of": original["id"] if original else None,
+                        "transactions": frame.height, "matched_left_out": matched.height, "total": str(total),
+                        "files": [{"path": f.path, "sha256": f.sha256, "transactions": f.transactions}
+                                  for f in files]})
+    return {"batch": batch_id, "total": total, "totals": totals, "files": files}
 
 
 # -- history ---------------------------------------------------------------------

@@ -85,8 +85,8 @@ def assign(frame: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.Data
         prev = previous.select(pl.col("transaction_id").cast(pl.Int64), pl.col("fitid").alias("_prev"))
         out = (out.join(prev, on="transaction_id", how="left", maintain_order="left")
                .with_columns(fitid=pl.coalesce("_prev", "fitid")).drop("_prev"))
-    dup = pl.int_range(pl.len()).over("account_id", "fitid") > 0
-    if out.select(dup.any()).item():
+    if out.select(pl.struct("account_id", "fitid").is_duplicated().any()).item():     # rare: a cheap test first
+        dup = pl.int_range(pl.len()).over("account_id", "fitid") > 0
         out = out.with_columns(
             fitid=pl.when(dup).then(pl.col("identity").map_batches(_hashed_series, return_dtype=pl.String))
             .otherwise(pl.col("fitid")))

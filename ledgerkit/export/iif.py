@@ -39,6 +39,7 @@ NAME_MAX = 41
 TRNS_HEAD = "!TRNS\tTRNSID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR\tTOPRINT"
 SPL_HEAD = "!SPL\tSPLID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR"
 END_HEAD = "!ENDTRNS"
+_LINES_PER_TRANSACTION = 1 << 32      # sort key room for the lines of one transaction
 
 
 def safe(expr: pl.Expr) -> pl.Expr:
@@ -86,20 +87,23 @@ def format_iif(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
     trns = pl.concat_str([
         pl.lit("TRNS\t\t"), "_type", pl.lit("\t"), "_date", pl.lit("\t"), "_accnt", pl.lit("\t"), "_trns_name",
         pl.lit("\t\t"), text.amount_text(pl.col("amount"), pl.col("exp")), pl.lit("\t"), "_doc", pl.lit("\t"),
-        "_memo", pl.lit("\tN\tN" + CRLF)])
+        "_memo", pl.lit("\tN\tN")])
     lines = offset_lines(frame, ordered=False).join(
-        f.select("transaction_id", "_type", "_date", "_spl_name", "_memo", "exp"),
+        f.select("transaction_id", "_order", "_type", "_date", "_spl_name", "_memo", "exp"),
         on="transaction_id", how="left", maintain_order="left")
     memo = safe(pl.col("memo"))
-    spl = (lines.select("transaction_id", pl.concat_str([
+    spl = pl.concat_str([
         pl.lit("SPL\t\t"), "_type", pl.lit("\t"), "_date", pl.lit("\t"), safe(pl.col("account")), pl.lit("\t"),
         "_spl_name", pl.lit("\t"), safe(pl.col("class_")), pl.lit("\t"),
         text.amount_text(-pl.col("amount"), pl.col("exp")), pl.lit("\t\t"),
-        pl.when(memo != "").then(memo).otherwise("_memo"), pl.lit("\tN" + CRLF)]).alias("_spl"))
-        .group_by("transaction_id", maintain_order=True).agg(pl.col("_spl").str.join("")))
-    blocks = f.join(spl, on="transaction_id", how="left", maintain_order="left").select(
-        pl.concat_str([trns, pl.col("_spl"), pl.lit("ENDTRNS")]))
-    body = blocks.to_series()
+        pl.when(memo != "").then(memo).otherwise("_memo"), pl.lit("\tN")])
+    # every line of the body in one column, in file order: per transaction (its row number in
+    # the high 32 bits of the key) the TRNS line, its SPL lines (by line number), ENDTRNS
+    key = pl.col("_order").cast(pl.Int64) * _LINES_PER_TRANSACTION
+    body = (pl.concat([f.select(key.alias("_k"), trns.alias("_line")),
+                       lines.select((key + pl.col("line")).alias("_k"), spl.alias("_line")),
+                       f.select((key + (_LINES_PER_TRANSACTION - 1)).alias("_k"), pl.lit("ENDTRNS").alias("_line"))])
+            .sort("_k")["_line"])
     parts = []
     if ctx.lists:
         parts.extend(list_rows(frame, lines, ctx.known_accounts, ctx.known_names))

@@ -201,7 +201,7 @@ def format_qbo(frame: pl.DataFrame, ctx: Context) -> list[Rendered]:
         for (a, b), (start, end) in zip(ranges, chunk_dates(posted, ranges, ctx.date_from, ctx.date_to),
                                         strict=True):
             part = blocks.slice(a, b - a)
-            body = "".join(part["block"].to_list())
+            body = part["block"].str.join("").item()
             doc = (HEADER + head(acc, ctx.generated, ofx_date(start), ofx_date(end)) + body
                    + tail(acc, acc.balance_on(end), exp, ofx_date(end)))
             out.append(Rendered(doc.encode("ascii", "replace"), ids(part), account_id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 QBO_ONLINE_MAX_BYTES = 350_000      # "350 KB", read as the smaller decimal kilobytes
 XERO_MAX_LINES = 1_000              # statement lines per file
@@ -45,9 +46,7 @@ def plan(sizes: Sequence[int], limit: Limit, overhead: int = 0) -> list[tuple[in
         return [(0, 0)]
     if not limit.any:
         return [(0, n)]
-    cum = [0]
-    for s in sizes:
-        cum.append(cum[-1] + s)
+    cum = [0, *accumulate(sizes)]
     budget = None if limit.max_bytes is None else max(limit.max_bytes - overhead, 1)
     out = []
     start = 0

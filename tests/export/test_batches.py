@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from ledgerkit import Session
 from ledgerkit.cli import main
 from ledgerkit.errors import Conflict, Invalid
 from ledgerkit.export import batches, fitid
@@ -172,18 +173,32 @@ def test_crash_while_writing_leaves_no_half_file(session, firm, tmp_path, monkey
     assert session.batches(firm["client"]) == []
 
 
+def _read_as(monkeypatch, change):
+    """Make the export's read see the rows as ``change(frame)`` has them (what it would see
+    had another writer committed between the read and the move of the codings)."""
+    real = batches.prepare
+
+    def prepare(*a, **k):
+        plan = real(*a, **k)
+        plan.frame = change(plan.frame)
+        return plan
+
+    monkeypatch.setattr(batches, "prepare", prepare)
+
+
 def test_changed_while_exporting_is_a_conflict(session, firm, tmp_path, monkeypatch):
-    real = batches._record
-
-    def recode_then_record(*a, **k):
-        firm_mod.code(session, firm["chk"][1], payee="Changed", account="Meals", version=7)
-        return real(*a, **k)
-
-    monkeypatch.setattr(batches, "_record", recode_then_record)
-    with pytest.raises(Conflict, match="changed while exporting"):
-        session.export(firm["client"], "iif", tmp_path / "x.iif")
-    assert not (tmp_path / "x.iif").exists() and session.batches(firm["client"]) == []
-    assert states(session)[firm["chk"][0]] == ("approved", None)
+    """The codings move in the export's own transaction, beside the read; unless they are
+    exactly the rows read, at the versions read, nothing is exported."""
+    one = pl.col("transaction_id") == firm["chk"][1]
+    for change in (lambda f: f.with_columns(coding_version=pl.when(one).then(pl.col("coding_version") + 6)
+                                            .otherwise("coding_version")),        # re-coded
+                   lambda f: f.filter(~one)):                                        # approved after the read
+        _read_as(monkeypatch, change)
+        with pytest.raises(Conflict, match="changed while exporting"):
+            session.export(firm["client"], "iif", tmp_path / "x.iif")
+        assert not (tmp_path / "x.iif").exists() and session.batches(firm["client"]) == []
+        assert states(session)[firm["chk"][0]] == ("approved", None)
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []   # no temporary left
 
 
 def test_batch_file_bytes_for_download_again(session, firm, tmp_path):
@@ -321,3 +336,44 @@ def test_rename_failure_after_commit_points_to_the_recorded_batch(session, firm,
     monkeypatch.setattr(os, "replace", real)
     assert list((tmp_path / "out").iterdir()) == []                 # no temporary left, no half file
     assert session.batch_file(1).startswith(b"!TRNS")               # the batch's bytes are safe in the archive
+
+
+def _recorded(session) -> tuple[list, list]:
+    with session.store.connect() as conn:
+        it = conn.execute(sa.select(xt.export_items).order_by(xt.export_items.c.batch_id,
+                                                               xt.export_items.c.transaction_id)).fetchall()
+        cod = conn.execute(sa.select(schema.codings.c.transaction_id, schema.codings.c.state,
+                                     schema.codings.c.batch_id, schema.codings.c.version)
+                           .order_by(schema.codings.c.transaction_id)).fetchall()
+    return [tuple(r) for r in it], [tuple(r) for r in cod]
+
+
+def _export_story(session, firm, out: Path) -> list[bytes]:
+    a = session.export(firm["client"], "qbo", out / "a.qbo", account=firm["checking"].id)
+    b = session.export(firm["client"], "iif", out / "b.iif")
+    c = session.export(firm["client"], "qbo", out / "c.qbo", reexport=b.batch)
+    d = session.export(firm["client"], "iif", out / "d.iif", reexport=a.batch)
+    return [Path(f.path).read_bytes() for r in (a, b, c, d) for f in r.files]
+
+
+def test_row_by_row_writes_record_what_the_set_based_ones_do(session, firm, tmp_path, monkeypatch):
+    """Without a JSON table function (a database other than SQLite/PostgreSQL) the items are
+    written one by one: same records, same files."""
+    files = _export_story(session, firm, tmp_path / "set")
+    recorded = _recorded(session)
+    other = Session(tmp_path / "ws2", actor="tester")
+    try:
+        firm2 = firm_mod.build(other)
+        monkeypatch.setattr(batches, "_id_table", lambda conn: None)
+        assert _export_story(other, firm2, tmp_path / "rows") == files
+        assert _recorded(other) == recorded
+    finally:
+        other.close()
+
+
+def test_reexport_refused_when_a_coding_changes_meanwhile(session, firm, tmp_path, monkeypatch):
+    first = session.export(firm["client"], "iif", tmp_path / "a.iif")
+    _read_as(monkeypatch, lambda f: f.with_columns(coding_version=pl.col("coding_version") - 1))
+    with pytest.raises(Conflict, match="changed while exporting"):
+        session.export(firm["client"], "qbo", tmp_path / "b.qbo", reexport=first.batch)
+    assert [b["batch"] for b in session.batches(firm["client"])] == [1] and not list(tmp_path.glob("b*"))
