@@ -60,9 +60,10 @@ PAYEES = ["CORNER CAFE", "ACME SUPPLY CO", "CITY WATER UTILITY", "PAYROLL DEPOSI
 ACCOUNTS = ["Office Supplies", "Meals", "Utilities", "Rent Expense", "Sales", "Repairs:Building", "Fuel"]
 
 
-def build(workspace: Path, n: int, seed: int = 20260101) -> None:
+def build(workspace: Path, n: int, seed: int = 20260101, days: int = 365) -> None:
     """Create the workspace: client "Bench Co", checking + card, ``n`` approved codings
-    (every 10th split three ways, every 50th BLUE, some checks and transfers)."""
+    (every 10th split three ways, every 50th BLUE, some checks and transfers) spread over
+    about ``days`` days (a year of a busy client by default)."""
     rng = random.Random(seed)
     s = Session(workspace, actor="bench")
     c = s.add_client("Bench Co")
@@ -82,7 +83,7 @@ def build(workspace: Path, n: int, seed: int = 20260101) -> None:
     rows, codes = [], []
     day = start
     for i in range(1, n + 1):
-        if rng.random() < 0.2:
+        if rng.random() < days / n:
             day += dt.timedelta(days=1)
         acct = chk.id if i % 4 else card.id
         amount = rng.randint(1, 250_000) * (1 if rng.random() < 0.2 else -1)
@@ -229,12 +230,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--transactions", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--days", type=int, default=365, help="days the transactions span (one year by default)")
     ap.add_argument("--target", type=float, default=1.0, help="seconds allowed for the whole export of 100k rows")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         t = time.perf_counter()
-        build(ws, args.transactions)
+        build(ws, args.transactions, days=args.days)
         setup = time.perf_counter() - t
         results = {}
         for f in ("qbo", "iif"):

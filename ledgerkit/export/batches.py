@@ -338,15 +338,20 @@ def _previous_items(conn: sa.Connection, client_id: int, transaction_ids: pl.Ser
 
 # -- statement accounts (Web Connect, OFX) ------------------------------------------
 
+SNIFF_ROWS = 2000   # an account's newest rows whose files are searched for the bank's INTU.BID
 _BID = re.compile(rb"<INTU\.BID>\s*([0-9]{1,10})")
 _ORG = re.compile(rb"<ORG>\s*([^<\r\n]{1,32})")
 _FID = re.compile(rb"<FID>\s*([^<\r\n]{1,32})")
 
 
 def sniff_bid(store: Store, conn: sa.Connection, account_id: int) -> tuple[str, str, str] | None:
-    """(INTU.BID, ORG, FID) from the bank's own Web Connect files imported into this account."""
-    shas = [r[0] for r in conn.execute(sa.select(T.c.source_sha256).where(T.c.account_id == account_id)
-                                       .group_by(T.c.source_sha256).limit(50))]
+    """(INTU.BID, ORG, FID) from the bank's own Web Connect files imported into this account:
+    the files of its newest rows (read through the account/date index, so a big account
+    costs no scan), newest first."""
+    newest = (sa.select(T.c.source_sha256, T.c.posted).where(T.c.account_id == account_id)
+              .order_by(T.c.posted.desc()).limit(SNIFF_ROWS).subquery())
+    shas = [r[0] for r in conn.execute(sa.select(newest.c.source_sha256).group_by(newest.c.source_sha256)
+                                       .order_by(sa.func.max(newest.c.posted).desc()).limit(50))]
     for sha in shas:
         try:
             with store.archive.path_for(sha).open("rb") as fh:
