@@ -150,8 +150,9 @@ def _serve(workspace: Path, port: int) -> int:
     print(f"serving the dashboard at http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     cmd = [str(voila), str(notebooks / "dashboard.ipynb"), "--no-browser", f"--port={port}",
            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True", "--template=ledgerkit",
-           # let the preheated kernel's refill wait, so it does not compete with the first clicks
-           "--VoilaKernelManager.fill_delay=30"]
+           # two kernels wait preheated, so a reload or a second tab opens at once; a used one is
+           # replaced 30 s later, so that starting it does not compete with the first clicks
+           "--pool_size=2", "--VoilaKernelManager.fill_delay=30"]
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
