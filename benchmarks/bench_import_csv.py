@@ -35,17 +35,24 @@ def generate(path: Path, rows: int) -> None:
                      f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}\n")
 
 
-def main() -> int:
+def bank_csv_and_baseline(argv: list[str] | None = None) -> tuple[argparse.Namespace, Path, dict]:
+    """The ``--rows``/``--repeat`` arguments, the generated bank CSV, and the reference: the best
+    of ``--repeat`` processes that only run polars.read_csv on it."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     csv = OUT / f"bank_{args.rows}.csv"
     if not csv.exists():
         generate(csv, args.rows)
     polars_only = best_of(args.repeat, lambda: run_process(
         [sys.executable, "-c", f"import polars as pl; df = pl.read_csv({str(csv)!r}); print(df.height)"]))
+    return args, csv, polars_only
+
+
+def main() -> int:
+    args, csv, polars_only = bank_csv_and_baseline()
 
     daily = OUT / "bank_daily.csv"     # the big file's last 500 rows again, and 500 new ones
     lines = csv.read_text().splitlines()

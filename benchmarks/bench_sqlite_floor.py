@@ -19,7 +19,6 @@ It prints each step and compares the sum with the 8x budget. Run:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sqlite3
 import sys
@@ -28,8 +27,8 @@ import time
 from pathlib import Path
 
 import polars as pl
-from bench_import_csv import generate
-from common import OUT, best_of, run_process, save
+from bench_import_csv import bank_csv_and_baseline
+from common import save
 
 TRANSACTIONS = """CREATE TABLE transactions (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
  identity VARCHAR(300) NOT NULL, posted DATE NOT NULL, amount BIGINT NOT NULL, payee TEXT NOT NULL,
@@ -86,16 +85,7 @@ def floor(csv: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=2)
-    args = ap.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    csv = OUT / f"bank_{args.rows}.csv"
-    if not csv.exists():
-        generate(csv, args.rows)
-    polars_only = best_of(args.repeat, lambda: run_process(
-        [sys.executable, "-c", f"import polars as pl; df = pl.read_csv({str(csv)!r}); print(df.height)"]))
+    args, csv, polars_only = bank_csv_and_baseline()
     runs = [floor(csv) for _ in range(args.repeat)]
     steps = min(runs, key=lambda s: sum(s.values()))
     total = sum(steps.values())

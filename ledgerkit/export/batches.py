@@ -109,6 +109,18 @@ def _ready(store: Store) -> None:
         store._export_tables_ready = True
 
 
+def _selection(q: sa.Select, account_ids: list[int] | None, date_from: dt.date | None,
+               date_to: dt.date | None) -> sa.Select:
+    """``q`` narrowed to the export's accounts and dates (on ``transactions``)."""
+    if account_ids:
+        q = q.where(T.c.account_id.in_(account_ids))
+    if date_from is not None:
+        q = q.where(T.c.posted >= date_from)
+    if date_to is not None:
+        q = q.where(T.c.posted <= date_to)
+    return q
+
+
 def _accounts(conn: sa.Connection, client_id: int) -> pl.DataFrame:
     S = xt.export_settings
     q = (sa.select(A.c.id.label("account_id"), A.c.name, A.c.kind, A.c.currency, A.c.bank_id, A.c.number,
@@ -241,12 +253,7 @@ def select(store: Store, conn: sa.Connection, client_id: int, *, account_ids: li
          .where(A.c.client_id == client_id))
     if states is not None:
         q = q.where(C.c.state == one_state if one_state is not None else C.c.state.in_(states))
-    if account_ids:
-        q = q.where(T.c.account_id.in_(account_ids))
-    if date_from is not None:
-        q = q.where(T.c.posted >= date_from)
-    if date_to is not None:
-        q = q.where(T.c.posted <= date_to)
+    q = _selection(q, account_ids, date_from, date_to)
     if batch is not None:
         q = q.where(T.c.id.in_(sa.select(ITEMS.c.transaction_id).where(ITEMS.c.batch_id == batch)))
     raw = _read(conn, q, {name: dtype for name, (_, dtype) in columns.items()})
@@ -603,12 +610,7 @@ def _statement_candidates(store: Store, client_id: int, fmt: FormatSpec, account
         q = (sa.select(T.c.account_id).select_from(T.join(C, C.c.transaction_id == T.c.id))
              .where(T.c.account_id.in_(sa.select(A.c.id).where(A.c.client_id == client_id)),
                     C.c.state == "approved"))
-        if account_ids:
-            q = q.where(T.c.account_id.in_(account_ids))
-        if date_from is not None:
-            q = q.where(T.c.posted >= date_from)
-        if date_to is not None:
-            q = q.where(T.c.posted <= date_to)
+        q = _selection(q, account_ids, date_from, date_to)
     with store.connect() as conn:
         return sorted(conn.execute(q.distinct()).scalars().all())
 
@@ -754,12 +756,7 @@ def exported_batches(conn: sa.Connection, client_id: int, account_ids: list[int]
     q = (sa.select(C.c.batch_id, T.c.id).select_from(T.join(A, A.c.id == T.c.account_id)
                                                     .join(C, C.c.transaction_id == T.c.id))
          .where(A.c.client_id == client_id, C.c.state == "exported").order_by(C.c.batch_id, T.c.id))
-    if account_ids:
-        q = q.where(T.c.account_id.in_(account_ids))
-    if date_from is not None:
-        q = q.where(T.c.posted >= date_from)
-    if date_to is not None:
-        q = q.where(T.c.posted <= date_to)
+    q = _selection(q, account_ids, date_from, date_to)
     out: dict[int, list[int]] = {}
     for batch_id, tid in conn.execute(q):
         out.setdefault(batch_id if batch_id is not None else 0, []).append(tid)
@@ -837,12 +834,7 @@ def _move_codings(conn: sa.Connection, batch_id: int, client_id: int, account_id
     that they are exactly the rows it read."""
     selected = (sa.select(T.c.id).where(T.c.id == C.c.transaction_id,
                                         T.c.account_id.in_(sa.select(A.c.id).where(A.c.client_id == client_id))))
-    if account_ids:
-        selected = selected.where(T.c.account_id.in_(account_ids))
-    if date_from is not None:
-        selected = selected.where(T.c.posted >= date_from)
-    if date_to is not None:
-        selected = selected.where(T.c.posted <= date_to)
+    selected = _selection(selected, account_ids, date_from, date_to)
     written = sa.select(ITEMS.c.transaction_id).where(ITEMS.c.transaction_id == C.c.transaction_id,
                                                       ITEMS.c.written)
     return conn.execute(sa.update(C).where(C.c.state == "approved", selected.exists(), ~written.exists())
