@@ -61,7 +61,7 @@ class ClientData:
         touched = self._touched.pop(client_id, set())
         frame = self._frames[client_id]
         versions = review_access.review_versions(self.session, client_id)
-        if versions is None or "version" not in frame.columns:
+        if "version" not in frame.columns:
             self.invalidate(client_id)
             return
         mine = frame.select("id", pl.col("version").alias("_cached"))

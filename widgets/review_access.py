@@ -51,16 +51,12 @@ def review_frame(session, client) -> pl.DataFrame:
 
 def review_rows(session, client, ids: list[int]) -> pl.DataFrame:
     """``review_frame``'s rows for these transaction ids only (by key, cheap on a big client)."""
-    if has(session, "review_rows"):
-        return _shape(session.review_rows(client, ids))
-    return review_frame(session, client).filter(pl.col("id").is_in([int(i) for i in ids]))
+    return _shape(session.review_rows(client, ids))
 
 
-def review_versions(session, client) -> pl.DataFrame | None:
-    """``id`` and coding ``version`` of every transaction of the client; None when the core cannot say."""
-    if has(session, "review_versions"):
-        return session.review_versions(client)
-    return None
+def review_versions(session, client) -> pl.DataFrame:
+    """``id`` and coding ``version`` of every transaction of the client."""
+    return session.review_versions(client)
 
 
 def _shape(f: pl.DataFrame) -> pl.DataFrame:
@@ -90,10 +86,8 @@ def _shape(f: pl.DataFrame) -> pl.DataFrame:
 
 def learn_suggestions(session, client) -> bool:
     """Train the client's suggestion model now (a warm-up), so no edit waits for it; False when
-    nothing is coded yet or the core cannot learn."""
-    if has(session, "learn_suggestions"):
-        return bool(session.learn_suggestions(client))
-    return False
+    nothing is coded yet."""
+    return bool(session.learn_suggestions(client))
 
 
 def state_counts(session, client) -> dict:

@@ -361,8 +361,7 @@ def sniff_bid(store: Store, conn: sa.Connection, account_id: int) -> tuple[str, 
                                        .order_by(sa.func.max(newest.c.posted).desc()).limit(50))]
     for sha in shas:
         try:
-            with store.archive.path_for(sha).open("rb") as fh:
-                head = fh.read(16384)
+            head = store.archive.read(sha, limit=16384)
         except OSError:
             continue
         m = _BID.search(head)

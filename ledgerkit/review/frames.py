@@ -63,22 +63,25 @@ def _id_json(ids: Any) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
+def _in_json_array(column: sa.ColumnElement, array: str, dialect: str,
+                   cast: type[sa.types.TypeEngine] | None = None) -> sa.ColumnElement[bool]:
+    """``column IN (...)`` with the values bound as one JSON array text (PostgreSQL reads its
+    elements as text: ``cast`` them back when the column is not text)."""
+    text = sa.literal(array, sa.Text)
+    if dialect == "sqlite":
+        return column.in_(sa.select(sa.func.json_each(text).table_valued("value").c.value))
+    value = sa.func.json_array_elements_text(sa.cast(text, sa.JSON)).table_valued("value").c.value
+    return column.in_(sa.select(sa.cast(value, cast) if cast is not None else value))
+
+
 def ids_in(column: sa.ColumnElement, ids: Any, dialect: str) -> sa.ColumnElement[bool]:
     """``column IN (ids)`` with the ids bound as one JSON array."""
-    text = sa.literal(_id_json(ids), sa.Text)
-    if dialect == "sqlite":
-        each = sa.func.json_each(text).table_valued("value")
-        return column.in_(sa.select(each.c.value))
-    each = sa.func.json_array_elements_text(sa.cast(text, sa.JSON)).table_valued("value")
-    return column.in_(sa.select(sa.cast(each.c.value, sa.BigInteger)))
+    return _in_json_array(column, _id_json(ids), dialect, sa.BigInteger)
 
 
 def texts_in(column: sa.ColumnElement, texts: list[str], dialect: str) -> sa.ColumnElement[bool]:
     """``column IN (texts)`` with the texts bound as one JSON array."""
-    text = sa.literal(json.dumps(texts), sa.Text)
-    if dialect == "sqlite":
-        return column.in_(sa.select(sa.func.json_each(text).table_valued("value").c.value))
-    return column.in_(sa.select(sa.func.json_array_elements_text(sa.cast(text, sa.JSON)).table_valued("value").c.value))
+    return _in_json_array(column, json.dumps(texts), dialect)
 
 
 def json_text(value: Any) -> str | None:

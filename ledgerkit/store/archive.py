@@ -46,8 +46,12 @@ class Archive:
             raise
         return digest, target
 
-    def read(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
+    def read(self, sha256: str, limit: int | None = None) -> bytes:
+        """The stored bytes (only the first ``limit`` of them when given)."""
+        if limit is None:
+            return self.path_for(sha256).read_bytes()
+        with self.path_for(sha256).open("rb") as fh:
+            return fh.read(limit)
 
     def verify(self, sha256: str) -> bool:
         """True when the stored bytes still hash to their name."""
