@@ -34,6 +34,7 @@ import platform
 import random
 import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -52,6 +53,7 @@ from ledgerkit import Session  # noqa: E402
 from ledgerkit.export import FORMATS, batches  # noqa: E402
 from ledgerkit.export.base import Context  # noqa: E402
 from ledgerkit.store import schema, sha256_bytes, utcnow  # noqa: E402
+from ledgerkit.store import sqlite_memstatus  # noqa: E402
 from ledgerkit.store.archive import Archive  # noqa: E402
 
 PAYEES = ["CORNER CAFE", "ACME SUPPLY CO", "CITY WATER UTILITY", "PAYROLL DEPOSIT", "SHELL OIL 5521",
@@ -153,11 +155,13 @@ def written_total(paths: list[str], fmt_name: str) -> Decimal:
 STAGES = {   # stage -> where it runs and what it covers
     "read": "main: select into polars, FITIDs, split and transfer checks (batches.prepare)",
     "move codings": "2nd thread, beside the read: approved -> exported (batches._move_codings)",
-    "accounts": "2nd thread, after the move: Web Connect BIDs, balance timelines (batches.statement_accounts)",
-    "render": "2nd thread: the format's render",
-    "archive + stage": "2nd thread: archived copy and temporary file beside the target, each fsync'ed",
-    "items": "main, beside render/staging: one export_items row per transaction (batches._insert_items)",
-    "commit": "main: database commit (WAL write and checkpoint)",
+    "accounts": "3rd thread, once the read or the move is over: Web Connect BIDs, balances "
+                "(batches.statement_accounts)",
+    "render": "main, after the read: the format's render",
+    "items": "2nd thread, beside the render: one export_items row per transaction (batches._record_items)",
+    "archive + stage": "after the render, a thread per file (summed): archived copy and temporary file "
+                       "beside the target, each fsync'ed",
+    "commit": "main: database commit (the WAL checkpoint runs after it, on a background thread)",
 }
 
 
@@ -178,7 +182,7 @@ def stage_clock(session: Session):
         return wrapper
 
     patches = [(batches, "prepare", "read"), (batches, "statement_accounts", "accounts"),
-               (batches, "_move_codings", "move codings"), (batches, "_insert_items", "items"),
+               (batches, "_move_codings", "move codings"), (batches, "_record_items", "items"),
                (Archive, "put", "archive + stage"), (batches.StagedFiles, "stage", "archive + stage"),
                (session.store.engine.dialect, "do_commit", "commit")]
     saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
@@ -232,7 +236,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--days", type=int, default=365, help="days the transactions span (one year by default)")
     ap.add_argument("--target", type=float, default=1.0, help="seconds allowed for the whole export of 100k rows")
+    ap.add_argument("--sqlite-stats-on", action="store_true",
+                    help="keep SQLite's memory statistics on, as in a process that had a SQLite connection "
+                         "open before its first workspace (a Jupyter kernel with IPython's history)")
     args = ap.parse_args()
+    keep = sqlite3.connect(":memory:") if args.sqlite_stats_on else None
+    if keep is not None:
+        keep.execute("SELECT 1").fetchall()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         t = time.perf_counter()
@@ -242,7 +252,8 @@ def main() -> int:
         for f in ("qbo", "iif"):
             results[f] = {"render": time_render(ws, f, args.repeat), "export": time_export(ws, f, args.repeat)}
     print(f"\n{args.transactions} approved transactions (setup {setup:.1f} s), best of {args.repeat}, "
-          f"{platform.python_implementation()} {platform.python_version()}, polars {pl.__version__}\n")
+          f"{platform.python_implementation()} {platform.python_version()}, polars {pl.__version__}, "
+          f"SQLite memory statistics {sqlite_memstatus.status()}\n")
     target = args.target * max(args.transactions, 1) / 100_000
     print("| format | formatting only | whole export (select+write+record) | files | rows written |")
     print("|---|---|---|---|---|")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
 
-from . import migrations, schema
+from . import migrations, schema, sqlite_memstatus
 from .archive import Archive
 
 DB_NAME = "ledgerkit.db"
@@ -64,6 +65,7 @@ class Store:
             url = f"sqlite:///{(workspace / DB_NAME).resolve()}"
         engine = sa.create_engine(url)
         if engine.dialect.name == "sqlite":
+            sqlite_memstatus.turn_off()
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine, workspace)
         with engine.begin() as conn:
@@ -75,15 +77,45 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     @contextlib.contextmanager
-    def begin(self) -> Iterator[sa.Connection]:
-        """One atomic unit of work: commits on success, rolls back on any exception."""
-        with self.engine.begin() as conn:
-            yield conn
+    def begin(self, *, checkpoint_after: bool = False) -> Iterator[sa.Connection]:
+        """One atomic unit of work: commits on success, rolls back on any exception.
+
+        ``checkpoint_after`` (SQLite): a large write whose caller is waiting does not
+        also fold the WAL into the database at commit (SQLite's automatic checkpoint,
+        about 60 ms after 100k changed rows); that runs on a background thread once
+        the commit is done. Should it fail, the next commit of any connection does it.
+        """
+        if not (checkpoint_after and self.is_sqlite):
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            before = int(raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+            raw.execute("PRAGMA wal_autocheckpoint=0")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                raw.execute(f"PRAGMA wal_autocheckpoint={before}")
+        self._checkpoint_in_background()
+
+    def _checkpoint_in_background(self) -> None:
+        def checkpoint() -> None:
+            with contextlib.suppress(sa.exc.SQLAlchemyError, OSError), self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+        self._checkpoints = [t for t in getattr(self, "_checkpoints", []) if t.is_alive()]
+        thread = threading.Thread(target=checkpoint, name="ledgerkit-checkpoint", daemon=True)
+        self._checkpoints.append(thread)
+        thread.start()
 
     def connect(self) -> sa.Connection:
         return self.engine.connect()
 
     def close(self) -> None:
+        for thread in getattr(self, "_checkpoints", []):
+            thread.join()
         self.engine.dispose()
 
     # -- bulk paths -------------------------------------------------------

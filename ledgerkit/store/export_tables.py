@@ -4,8 +4,9 @@ per-account export settings.
 - ``export_batches``: one row per export or re-export (format, who, when, the
   filters used, counts and the signed total in minor units).
 - ``export_files``: the files a batch wrote (a split export has several), each
-  with its SHA-256; the bytes are kept in the workspace archive so a batch can
-  be downloaded again exactly as it was sent.
+  with its SHA-256 and the ids of the transactions it carries (a JSON array, in
+  file order); the bytes are kept in the workspace archive so a batch can be
+  downloaded again exactly as it was sent.
 - ``export_items``: one row per transaction in a batch, with the FITID it was
   given (re-exports and later exports reuse it, so ids never drift) and the
   coding version that was exported. ``written`` is false for approved-BLUE
@@ -53,6 +54,7 @@ export_files = sa.Table(
     sa.Column("transactions", sa.Integer, nullable=False),
     sa.Column("part", sa.Integer, nullable=False, server_default="1"),
     sa.Column("parts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("transaction_ids", sa.JSON, nullable=True),             # what the file carries, in file order
 )
 
 export_items = sa.Table(
@@ -61,7 +63,6 @@ export_items = sa.Table(
     sa.Column("transaction_id", sa.Integer, sa.ForeignKey("transactions.id"), primary_key=True),
     sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("fitid", sa.String(255), nullable=False),
-    sa.Column("file_seq", sa.Integer, nullable=True),                 # null when not written
     sa.Column("written", sa.Boolean, nullable=False),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("coding_version", sa.Integer, nullable=False),

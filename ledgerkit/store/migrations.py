@@ -37,9 +37,36 @@ def _complete_v1(conn: sa.Connection) -> None:
                 index.create(conn)
 
 
+def _files_list_their_transactions(conn: sa.Connection) -> None:
+    """Version 3: which file of an export batch carries a transaction moves from a
+    ``file_seq`` on each of the batch's items to a ``transaction_ids`` list on each of
+    its files (so the items can be written while the files are still being rendered).
+    Lists are filled from the old column, in file order, and the column is dropped."""
+    inspector = sa.inspect(conn)
+    tables = set(inspector.get_table_names())
+    if "export_files" not in tables or "export_items" not in tables:
+        return                                          # made in the current shape when first needed
+    if "transaction_ids" not in {c["name"] for c in inspector.get_columns("export_files")}:
+        conn.exec_driver_sql("ALTER TABLE export_files ADD COLUMN transaction_ids JSON")
+    if "file_seq" not in {c["name"] for c in inspector.get_columns("export_items")}:
+        return
+    rows = conn.exec_driver_sql(
+        "SELECT i.batch_id, i.file_seq, i.transaction_id FROM export_items i "
+        "JOIN transactions t ON t.id = i.transaction_id WHERE i.file_seq IS NOT NULL "
+        "ORDER BY i.batch_id, i.file_seq, t.account_id, t.posted, t.id").all()
+    carried: dict[tuple[int, int], list[int]] = {}
+    for batch_id, seq, transaction_id in rows:
+        carried.setdefault((batch_id, seq), []).append(transaction_id)
+    files = schema.metadata.tables["export_files"]
+    for (batch_id, seq), ids in carried.items():
+        conn.execute(sa.update(files).where(files.c.batch_id == batch_id, files.c.seq == seq,
+                                            files.c.transaction_ids.is_(None)).values(transaction_ids=ids))
+    conn.exec_driver_sql("ALTER TABLE export_items DROP COLUMN file_seq")
+
+
 # MIGRATIONS[n] brings a database from version n+1 to n+2. Version 1 is the
 # first schema (created whole); append functions for every later version.
-MIGRATIONS: list[Migration] = [_complete_v1]
+MIGRATIONS: list[Migration] = [_complete_v1, _files_list_their_transactions]
 
 LATEST = 1 + len(MIGRATIONS)
 

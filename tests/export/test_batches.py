@@ -377,3 +377,70 @@ def test_reexport_refused_when_a_coding_changes_meanwhile(session, firm, tmp_pat
     with pytest.raises(Conflict, match="changed while exporting"):
         session.export(firm["client"], "qbo", tmp_path / "b.qbo", reexport=first.batch)
     assert [b["batch"] for b in session.batches(firm["client"])] == [1] and not list(tmp_path.glob("b*"))
+
+
+def test_each_file_of_a_split_export_lists_the_transactions_it_carries(session, firm, tmp_path, monkeypatch):
+    """A batch's files record which transactions each carries, in file order: parsed back,
+    every file's FITIDs are those of its listed transactions."""
+    import dataclasses
+
+    from ledgerkit import export as export_pkg
+    from ledgerkit.export.splitting import Limit
+    monkeypatch.setitem(export_pkg.FORMATS, "qbo", dataclasses.replace(
+        export_pkg.FORMATS["qbo"], limit=Limit(2_000, None, "a small limit")))
+    res = session.export(firm["client"], "qbo", tmp_path / "split.qbo")
+    assert len(res.files) > len({f.account_id for f in res.files})          # at least one account was cut
+    it = items(session, res.batch)
+    fitids = dict(zip(it["transaction_id"], it["fitid"], strict=True))
+    with session.store.connect() as conn:
+        listed = {r.seq: r.transaction_ids for r in conn.execute(
+            sa.select(xt.export_files).where(xt.export_files.c.batch_id == res.batch))}
+    assert sorted(listed) == list(range(1, len(res.files) + 1))
+    for seq, f in enumerate(res.files, 1):
+        stmt = parse_ofx(Path(f.path).read_bytes()).statements[0]
+        assert len(listed[seq]) == f.transactions == len(stmt.transactions)
+        assert [t.fitid for t in stmt.transactions] == [fitids[t] for t in listed[seq]]
+    assert sorted(t for ids in listed.values() for t in ids) == sorted(it.filter("written")["transaction_id"])
+
+
+def _select_both_ways(session, firm, monkeypatch) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """The export frame read packed (one text per column) and row by row; which way each read went."""
+    used: list[str] = []
+    real_packed, real_rows = batches._read_packed, batches._read_rows
+
+    def packed(*a, **k):
+        out = real_packed(*a, **k)
+        used.append("packed" if out is not None else "fell back")
+        return out
+
+    def rows(*a, **k):
+        used.append("rows")
+        return real_rows(*a, **k)
+
+    monkeypatch.setattr(batches, "_read_packed", packed)
+    monkeypatch.setattr(batches, "_read_rows", rows)
+    with session.store.connect() as conn:
+        first = batches.select(session.store, conn, firm["client"].id, states=None)
+        monkeypatch.setattr(batches, "_read_packed", lambda *a, **k: None)
+        second = batches.select(session.store, conn, firm["client"].id, states=None)
+    return first, second, used
+
+
+def test_packed_read_gives_the_row_read_frame(session, firm, monkeypatch):
+    """Every column of the export frame (texts with accents and '&', null splits and
+    transfers, dates, booleans) is the same whichever way the rows were read."""
+    firm_mod.code(session, firm["chk"][2], payee="Café Müller & Sons <x>", memo="", account="Meals",
+                  splits=[{"account": "Meals", "amount": -100, "memo": "a", "class": ""},
+                          {"account": "Supplies", "amount": -350, "memo": "", "class": "Ops"}])   # of -4.50
+    packed, rows, used = _select_both_ways(session, firm, monkeypatch)
+    assert used[0] == "packed"
+    assert packed.height == rows.height == 17
+    assert packed.equals(rows)
+
+
+def test_a_value_holding_the_separator_is_read_row_by_row(session, firm, monkeypatch):
+    firm_mod.code(session, firm["chk"][3], payee="ACME\x1fSUPPLY", account="Supplies")
+    packed, rows, used = _select_both_ways(session, firm, monkeypatch)
+    assert used[:2] == ["fell back", "rows"]
+    assert packed.equals(rows)
+    assert "ACME\x1fSUPPLY" in packed["payee"].to_list()

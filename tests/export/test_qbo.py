@@ -226,7 +226,7 @@ def test_round_trip_session_export_through_ofxtools(session, firm, tmp_path):
         acct = next(a for a in session.accounts(firm["client"]) if a.id == f.account_id)
         with session.store.connect() as conn:
             items = pl.DataFrame(conn.exec_driver_sql(
-                "SELECT transaction_id, fitid FROM export_items WHERE batch_id = ? AND file_seq IS NOT NULL",
+                "SELECT transaction_id, fitid FROM export_items WHERE batch_id = ? AND written",
                 (res.batch,)).fetchall(), schema=["id", "fitid"], orient="row")
         rows = fr.join(items, on="id").filter(pl.col("account_id") == acct.id).sort("posted", "id")
         assert len(stmt.transactions) == rows.height == f.transactions
