@@ -39,7 +39,7 @@ import gc
 import os
 import queue
 import re
-import tempfile
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -539,8 +539,16 @@ class StagedFiles:
         self.staged: list[tuple[Path, Path]] = []
 
     def stage(self, target: Path, data: bytes) -> None:
+        """Write ``data`` beside ``target`` under a temporary name. The file gets the mode any
+        new file of the user gets (0666 less the umask), not ``mkstemp``'s private 0600."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        while True:
+            tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

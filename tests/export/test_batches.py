@@ -444,3 +444,13 @@ def test_a_value_holding_the_separator_is_read_row_by_row(session, firm, monkeyp
     assert used[:2] == ["fell back", "rows"]
     assert packed.equals(rows)
     assert "ACME\x1fSUPPLY" in packed["payee"].to_list()
+
+
+def test_exported_files_get_the_users_usual_mode(session, firm, tmp_path):
+    """Not the private 0600 of a temporary file: 0666 less the umask, like any file the user saves."""
+    old = os.umask(0o022)
+    try:
+        res = session.export(firm["client"], "qbo", tmp_path / "m.qbo")
+    finally:
+        os.umask(old)
+    assert {oct(Path(f.path).stat().st_mode & 0o777) for f in res.files} == {oct(0o644)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from decimal import Decimal
@@ -52,6 +53,13 @@ def test_100k_qbo_and_iif_without_drift(big, tmp_path):
             assert [t.trnamt for t in stmt.transactions] == amounts
     assert len(fitids) == 100_000
     assert total == res.total == db_total(s, res.batch)
+    with s.store.connect() as conn:      # each file lists what it carries: every written item once
+        listed = [json.loads(r[0]) for r in conn.execute(sa.text(
+            "SELECT transaction_ids FROM export_files WHERE batch_id = :b ORDER BY seq"), {"b": res.batch})]
+        written = conn.execute(sa.text("SELECT transaction_id FROM export_items WHERE batch_id = :b AND written "
+                                       "ORDER BY 1"), {"b": res.batch}).scalars().all()
+    assert [len(ids) for ids in listed] == [f.transactions for f in res.files]
+    assert sorted(t for ids in listed for t in ids) == written
 
     again = s.export("Bench Co", "iif", tmp_path / "big.iif", reexport=res.batch)
     parsed = iif.read_iif(Path(again.files[0].path).read_bytes())["transactions"]
