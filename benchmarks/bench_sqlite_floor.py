@@ -30,6 +30,8 @@ import polars as pl
 from bench_import_csv import bank_csv_and_baseline
 from common import save
 
+from ledgerkit.store import sqlite_memstatus
+
 TRANSACTIONS = """CREATE TABLE transactions (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
  identity VARCHAR(300) NOT NULL, posted DATE NOT NULL, amount BIGINT NOT NULL, payee TEXT NOT NULL,
  description TEXT NOT NULL, memo TEXT NOT NULL, check_number VARCHAR(32) NOT NULL, bank_id TEXT NOT NULL,
@@ -86,6 +88,7 @@ def floor(csv: Path) -> dict[str, float]:
 
 def main() -> int:
     args, csv, polars_only = bank_csv_and_baseline()
+    print(f"SQLite memory statistics: {sqlite_memstatus.turn_off()} (as the Store does)")
     runs = [floor(csv) for _ in range(args.repeat)]
     steps = min(runs, key=lambda s: sum(s.values()))
     total = sum(steps.values())
