@@ -52,8 +52,7 @@ import ledgerkit.export as export_pkg  # noqa: E402
 from ledgerkit import Session  # noqa: E402
 from ledgerkit.export import FORMATS, batches  # noqa: E402
 from ledgerkit.export.base import Context  # noqa: E402
-from ledgerkit.store import schema, sha256_bytes, utcnow  # noqa: E402
-from ledgerkit.store import sqlite_memstatus  # noqa: E402
+from ledgerkit.store import schema, sha256_bytes, sqlite_memstatus, utcnow  # noqa: E402
 from ledgerkit.store.archive import Archive  # noqa: E402
 
 PAYEES = ["CORNER CAFE", "ACME SUPPLY CO", "CITY WATER UTILITY", "PAYROLL DEPOSIT", "SHELL OIL 5521",

@@ -615,21 +615,15 @@ class ReviewMixin:
                 conn.execute(sa.delete(C).where(C.c.transaction_id == tid))
                 if row is not None:
                     conn.execute(sa.insert(C).values(**_restore_types(C, row)))
-            for key, row in (snap.get("edits") or {}).items():
-                tid = int(key)
-                if tid in skipped:
-                    continue
-                conn.execute(sa.delete(E).where(E.c.transaction_id == tid))
-                if row is not None:
-                    conn.execute(sa.insert(E).values(**_restore_types(E, row)))
-            M = rt.review_matches
-            for key, row in (snap.get("matches") or {}).items():   # (older snapshots have none)
-                tid = int(key)
-                if tid in skipped:
-                    continue
-                conn.execute(sa.delete(M).where(M.c.transaction_id == tid))
-                if row is not None:
-                    conn.execute(sa.insert(M).values(**_restore_types(M, row)))
+            # description edits and register matches as they were (older snapshots have no matches)
+            for part, table in (("edits", E), ("matches", rt.review_matches)):
+                for key, row in (snap.get(part) or {}).items():
+                    tid = int(key)
+                    if tid in skipped:
+                        continue
+                    conn.execute(sa.delete(table).where(table.c.transaction_id == tid))
+                    if row is not None:
+                        conn.execute(sa.insert(table).values(**_restore_types(table, row)))
             for key, row in (snap.get("rules") or {}).items():
                 if key in ("None", ""):
                     continue

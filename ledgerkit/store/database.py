@@ -56,6 +56,7 @@ class Store:
         self.engine = engine
         self.workspace = Path(workspace)
         self.archive = Archive(self.workspace / "archive")
+        self._checkpoints: list[threading.Thread] = []     # background WAL checkpoints (begin(checkpoint_after))
 
     @classmethod
     def open(cls, workspace: str | Path, url: str | None = None) -> Store:
@@ -105,7 +106,7 @@ class Store:
             with contextlib.suppress(sa.exc.SQLAlchemyError, OSError), self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
-        self._checkpoints = [t for t in getattr(self, "_checkpoints", []) if t.is_alive()]
+        self._checkpoints = [t for t in self._checkpoints if t.is_alive()]
         thread = threading.Thread(target=checkpoint, name="ledgerkit-checkpoint", daemon=True)
         self._checkpoints.append(thread)
         thread.start()
@@ -114,7 +115,7 @@ class Store:
         return self.engine.connect()
 
     def close(self) -> None:
-        for thread in getattr(self, "_checkpoints", []):
+        for thread in self._checkpoints:
             thread.join()
         self.engine.dispose()
 

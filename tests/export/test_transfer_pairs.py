@@ -26,13 +26,17 @@ def _csv(tmp: Path, name: str, rows: list[str]) -> Path:
     return p
 
 
-def test_transfer_pair_is_added_once(tmp_path):
+def _pair_client(tmp_path: Path):
+    """A session with the two transfer rules and a client with a checking and a savings account."""
     s = Session(tmp_path / "ws", actor="tester")
     (tmp_path / "rules.yaml").write_text(RULES)
     s.import_rules(tmp_path / "rules.yaml")
     c = s.add_client("Pair Co", "pair@example.test")
-    chk = s.add_account(c, "Checking", "checking")
-    sav = s.add_account(c, "Savings", "savings")
+    return s, c, s.add_account(c, "Checking", "checking"), s.add_account(c, "Savings", "savings")
+
+
+def test_transfer_pair_is_added_once(tmp_path):
+    s, c, chk, sav = _pair_client(tmp_path)
     s.import_files(c, [_csv(tmp_path, "chk.csv", ["03/02/2026,TRANSFER TO SAVINGS,-500.00",
                                                   "03/09/2026,TRANSFER TO SAVINGS,-500.00",
                                                   "03/03/2026,OFFICE DEPOT,-20.00"])], account=chk.id)
@@ -53,12 +57,7 @@ def test_transfer_pair_is_added_once(tmp_path):
 
 
 def test_web_connect_carries_both_sides(tmp_path):
-    s = Session(tmp_path / "ws", actor="tester")
-    (tmp_path / "rules.yaml").write_text(RULES)
-    s.import_rules(tmp_path / "rules.yaml")
-    c = s.add_client("Pair Co", "pair@example.test")
-    chk = s.add_account(c, "Checking", "checking")
-    sav = s.add_account(c, "Savings", "savings")
+    s, c, chk, sav = _pair_client(tmp_path)
     s.import_files(c, [_csv(tmp_path, "chk.csv", ["03/02/2026,TRANSFER TO SAVINGS,-500.00"])], account=chk.id)
     s.import_files(c, [_csv(tmp_path, "sav.csv", ["03/03/2026,TRANSFER FROM CHECKING,500.00"])], account=sav.id)
     s.approve(c, states=["red"])
